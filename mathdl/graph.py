@@ -1,0 +1,201 @@
+"""Computational graphs as plain data: trace, topological order, layered layout.
+
+A graph here is a list of nodes (any hashable names) and a list of edges ``(u, v)`` meaning
+"u is an input of v". Nothing in this file needs numpy or matplotlib, so the same functions
+serve the chain-rule widget (a traced mathdl computation) and the discrete-math chapter
+(Kahn's algorithm on any DAG).
+
+    g = trace(loss, names={"a": a, "b": b})
+    g.order             # labels in topological order, inputs first
+    g.edges             # [(input label, output label), ...]
+    layout(g.order, g.edges)   # {label: (x, y)} for drawing left to right
+"""
+
+import heapq
+from dataclasses import dataclass, field
+
+
+def kahn_steps(nodes, edges):
+    """Kahn's algorithm one node at a time: yields ``(node, ready)`` where ``ready`` lists
+    the nodes whose inputs are all done after ``node`` is emitted.
+
+    Among ready nodes the one listed first in ``nodes`` goes first, so the order is
+    deterministic. Raises ValueError if the edges contain a cycle.
+    """
+    nodes = list(nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    if len(index) != len(nodes):
+        raise ValueError("kahn_steps: node names must be unique.")
+    indegree = dict.fromkeys(nodes, 0)
+    children = {n: [] for n in nodes}
+    for u, v in edges:
+        if u not in index or v not in index:
+            raise ValueError(f"kahn_steps: edge ({u!r}, {v!r}) names a node not in the node list.")
+        indegree[v] += 1
+        children[u].append(v)
+    ready = [index[n] for n in nodes if indegree[n] == 0]
+    heapq.heapify(ready)
+    emitted = 0
+    while ready:
+        node = nodes[heapq.heappop(ready)]
+        emitted += 1
+        for child in children[node]:
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                heapq.heappush(ready, index[child])
+        yield node, [nodes[i] for i in sorted(ready)]
+    if emitted != len(nodes):
+        stuck = [n for n in nodes if indegree[n] > 0]
+        raise ValueError(f"the graph has a cycle through {stuck}, so it has no topological order.")
+
+
+def topological_order(nodes, edges):
+    """Nodes ordered so every edge ``(u, v)`` has u before v (Kahn's algorithm, iterative)."""
+    return [node for node, _ in kahn_steps(nodes, edges)]
+
+
+def layers(nodes, edges):
+    """Column of each node for a left-to-right drawing: {node: int}.
+
+    An inner node sits one column right of its deepest input (longest path); an input with
+    no inputs of its own sits just left of its first consumer, so inputs spread out along
+    the graph instead of piling up in column 0.
+    """
+    order = topological_order(nodes, edges)
+    parents = {n: [] for n in order}
+    children = {n: [] for n in order}
+    for u, v in edges:
+        parents[v].append(u)
+        children[u].append(v)
+    col = {}
+    for n in order:
+        col[n] = 1 + max((col[p] for p in parents[n] if parents[p]), default=-1) if parents[n] else 0
+    for n in order:
+        if not parents[n] and children[n]:
+            col[n] = min(col[c] for c in children[n]) - 1
+    lowest = min(col.values(), default=0)
+    return {n: c - lowest for n, c in col.items()}
+
+
+def layout(nodes, edges, sweeps=4):
+    """Positions {node: (x, y)} for drawing the DAG left to right.
+
+    x is the node's column (see ``layers``); within a column nodes are ordered by the mean
+    position of their neighbours (the barycentre heuristic, a few sweeps each way), which
+    removes most edge crossings, then spaced one unit apart and centred on y = 0.
+    """
+    col = layers(nodes, edges)
+    columns = {}
+    for n in topological_order(nodes, edges):
+        columns.setdefault(col[n], []).append(n)
+    nbrs = {n: [] for n in col}
+    for u, v in edges:
+        nbrs[u].append(v)
+        nbrs[v].append(u)
+    rank = {n: i for c in columns.values() for i, n in enumerate(c)}
+
+    def ypos(n):
+        c = columns[col[n]]
+        return rank[n] - (len(c) - 1) / 2
+
+    keys = sorted(columns)
+    for sweep in range(2 * sweeps):
+        for k in keys if sweep % 2 == 0 else reversed(keys):
+            c = columns[k]
+            bary = {n: (sum(ypos(m) for m in nbrs[n]) / len(nbrs[n]) if nbrs[n] else ypos(n))
+                    for n in c}
+            c.sort(key=lambda n: (bary[n], rank[n]))
+            rank.update({n: i for i, n in enumerate(c)})
+    return {n: (float(col[n]), 0.0 - ypos(n)) for n in col}
+
+
+@dataclass
+class Node:
+    """One value in a traced computation."""
+    label: str                  # "a", "b" for named inputs; "c", "d", ... for results
+    tensor: object              # the mathdl Tensor itself
+    op: str = "input"           # "input", "const" or the Function's class name ("Mul", ...)
+    symbol: str = ""            # short operator label ("+", "*", "tanh"); "" for leaves
+    inputs: list = field(default_factory=list)  # labels of the inputs, in argument order
+
+    @property
+    def is_leaf(self):
+        return self.op in ("input", "const")
+
+
+@dataclass
+class Graph:
+    nodes: dict                 # label -> Node, in topological order
+    edges: list                 # (input label, output label), one per use of an input
+    output: str                 # label of the traced result
+
+    @property
+    def order(self):
+        return list(self.nodes)
+
+
+def _fresh_labels(taken):
+    """Yield short labels not in ``taken``: c, d, ... z, then v1, v2, ..."""
+    for ch in "abcdefghijklmnopqrstuvwxyz":
+        if ch not in taken:
+            yield ch
+    i = 1
+    while True:
+        if f"v{i}" not in taken:
+            yield f"v{i}"
+        i += 1
+
+
+def trace(output, names=None, labels=None):
+    """Walk a mathdl result back through ``t._ctx.inputs`` and return its ``Graph``.
+
+    ``names`` maps input labels to the leaf tensors they name; other leaves are constants,
+    labelled by their value. ``labels`` optionally maps labels to inner result tensors
+    (e.g. ``{"h1": h1}``); remaining results get fresh letters in topological order.
+    The walk uses an explicit stack, so a long chain cannot hit Python's recursion limit.
+    """
+    named = {id(t): k for k, t in (names or {}).items()}
+    named.update({id(t): k for k, t in (labels or {}).items()})
+    # Depth-first post-order over inputs (evaluation order): a valid topological order.
+    post, seen, stack = [], set(), [(output, False)]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            post.append(t)
+            continue
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        stack.append((t, True))
+        ctx = getattr(t, "_ctx", None)
+        for x in reversed(ctx.inputs if ctx is not None else ()):
+            if id(x) not in seen:
+                stack.append((x, False))
+    fresh = _fresh_labels(set(named.values()))
+    label_of, nodes = {}, {}
+    for t in post:
+        ctx = getattr(t, "_ctx", None)
+        if ctx is None:
+            if id(t) in named:
+                label, op = named[id(t)], "input"
+            else:
+                label, op = _const_label(t, set(nodes)), "const"
+        else:
+            label, op = named.get(id(t)) or next(fresh), type(ctx).__name__
+        label_of[id(t)] = label
+        nodes[label] = Node(label, t, op, getattr(ctx, "symbol", op.lower()) if ctx else "",
+                            [label_of[id(x)] for x in (ctx.inputs if ctx else ())])
+    edges = [(u, n.label) for n in nodes.values() for u in n.inputs]
+    return Graph(nodes, edges, label_of[id(output)])
+
+
+def _const_label(t, taken):
+    """A constant leaf's label is its value ("1", "2.5"), made unique if it repeats."""
+    try:
+        text = f"{float(t.data):g}"
+    except (TypeError, ValueError):
+        text = f"const{tuple(getattr(t, 'shape', ()))}"
+    label, i = text, 2
+    while label in taken:
+        label, i = f"{text}#{i}", i + 1
+    return label
