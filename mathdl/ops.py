@@ -1,0 +1,455 @@
+"""Operations, each with its forward rule and its derivative side by side.
+
+A `Function` computes its output from numpy arrays (`forward`) and, given the gradient g = dL/d(out)
+as a Tensor, returns dL/d(input) for each input (`backward`). Backward rules are written with Tensor
+operations, so when the backward pass is recorded (`create_graph=True`) it is a graph too, and
+second derivatives come from the very same code. Outside `create_graph` nothing is recorded.
+
+Broadcasting: numpy may stretch an input to the output's shape; the chain rule then adds up the
+gradient over the stretched axes. One operation does that, `SumTo`, whose own derivative is
+`BroadcastTo`. Every gradient therefore has exactly its tensor's shape.
+"""
+
+import numbers
+import weakref
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+class Function:
+    """One node of the graph: `inputs`, `output`, and the local chain rule in `backward`."""
+
+    symbol = "?"
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        fn = cls()
+        fn.__dict__.update(params)
+        out = Tensor._make(fn.forward(*[t.data for t in inputs]))
+        if Tensor.grad_enabled and any(t.requires_grad for t in inputs):
+            out.requires_grad, out._ctx = True, fn
+            fn.inputs, fn._out = inputs, weakref.ref(out)
+        return out
+
+    @property
+    def output(self):
+        return self._out()
+
+    def needs(self, i):
+        return self.inputs[i].requires_grad
+
+    def __repr__(self):
+        params = {k: v for k, v in self.__dict__.items() if k not in ("inputs", "_out")}
+        return f"{type(self).__name__}({params})" if params else type(self).__name__
+
+
+def _lift(value, like):
+    """Numbers and arrays meeting a Tensor become constant Tensors of its dtype."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, numbers.Number):
+        return Tensor._make(np.asarray(value, dtype=like.dtype))
+    return Tensor(value)
+
+
+def _unbroadcast(g, shape):
+    return g if g.shape == shape else SumTo.apply(g, shape=shape)
+
+
+def _check_broadcast(name, a, b):
+    if a.shape != b.shape:
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            pairs = zip(reversed(a.shape), reversed(b.shape))
+            da, db = next((p, q) for p, q in pairs if p != q and 1 not in (p, q))
+            raise ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast: aligned "
+                             f"from the right, dimensions {da} and {db} differ and neither is 1."
+                             ) from None
+
+
+# ---- shape bookkeeping for broadcasting ---------------------------------------------------------
+class SumTo(Function):
+    """Sum a broadcast array back down to `shape`.  d/dx: broadcast g back up (BroadcastTo)."""
+    symbol = "sum_to"
+
+    def forward(self, x):
+        lead = x.ndim - len(self.shape)
+        axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(self.shape)
+                                          if n == 1 and x.shape[i + lead] != 1)
+        return x.sum(axis=axes, keepdims=True).reshape(self.shape)
+
+    def backward(self, g):
+        return (BroadcastTo.apply(g, shape=self.inputs[0].shape),)
+
+
+class BroadcastTo(Function):
+    """Stretch x to `shape` (numpy rules).  d/dx: sum g back to x's shape (SumTo)."""
+    symbol = "broadcast"
+
+    def forward(self, x):
+        return np.broadcast_to(x, self.shape)
+
+    def backward(self, g):
+        return (SumTo.apply(g, shape=self.inputs[0].shape),)
+
+
+# ---- arithmetic ---------------------------------------------------------------------------------
+class Add(Function):
+    """z = x + y.   dz/dx = 1, dz/dy = 1."""
+    symbol = "+"
+
+    def forward(self, x, y):
+        return x + y
+
+    def backward(self, g):
+        x, y = self.inputs
+        return _unbroadcast(g, x.shape), _unbroadcast(g, y.shape)
+
+
+class Sub(Function):
+    """z = x - y.   dz/dx = 1, dz/dy = -1."""
+    symbol = "-"
+
+    def forward(self, x, y):
+        return x - y
+
+    def backward(self, g):
+        x, y = self.inputs
+        return _unbroadcast(g, x.shape), _unbroadcast(-g, y.shape) if self.needs(1) else None
+
+
+class Mul(Function):
+    """z = x * y.   dz/dx = y, dz/dy = x."""
+    symbol = "*"
+
+    def forward(self, x, y):
+        return x * y
+
+    def backward(self, g):
+        x, y = self.inputs
+        return (_unbroadcast(g * y, x.shape) if self.needs(0) else None,
+                _unbroadcast(g * x, y.shape) if self.needs(1) else None)
+
+
+class Div(Function):
+    """z = x / y.   dz/dx = 1/y, dz/dy = -x/y²."""
+    symbol = "/"
+
+    def forward(self, x, y):
+        return x / y
+
+    def backward(self, g):
+        x, y = self.inputs
+        return (_unbroadcast(g / y, x.shape) if self.needs(0) else None,
+                _unbroadcast(-g * x / (y * y), y.shape) if self.needs(1) else None)
+
+
+class Pow(Function):
+    """z = x ** y.   dz/dx = y·x^(y-1), dz/dy = x^y·ln x (asked for only when y needs a gradient)."""
+    symbol = "**"
+
+    def forward(self, x, y):
+        return np.power(x, y)
+
+    def backward(self, g):
+        x, y = self.inputs
+        return (_unbroadcast(g * y * x ** (y - 1), x.shape) if self.needs(0) else None,
+                _unbroadcast(g * self.output * x.log(), y.shape) if self.needs(1) else None)
+
+
+class Neg(Function):
+    """z = -x.   dz/dx = -1."""
+    symbol = "neg"
+
+    def forward(self, x):
+        return -x
+
+    def backward(self, g):
+        return (-g,)
+
+
+class MatMul(Function):
+    """Z = X @ Y, (m×n)(n×p) → (m×p), batched over leading axes.   dX = G Yᵀ,  dY = Xᵀ G.
+
+    A 1-D left operand acts as a row vector and a 1-D right operand as a column vector (numpy's
+    rule); the backward pass views them as matrices and reshapes the gradients back.
+    """
+    symbol = "@"
+
+    def forward(self, x, y):
+        if x.ndim == 0 or y.ndim == 0:
+            raise ValueError(f"matmul: {x.shape} @ {y.shape}: both operands need at least one "
+                             f"dimension; use * to multiply by a number.")
+        if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
+            n, k = x.shape[-1], y.shape[-2 if y.ndim > 1 else 0]
+            raise ValueError(f"matmul: {x.shape} @ {y.shape}: inner dimensions {n} and {k} differ "
+                             f"((m×n) @ (n×p) needs the same n).")
+        return x @ y
+
+    def backward(self, g):
+        x, y = self.inputs
+        x2 = x if x.ndim > 1 else x.reshape(1, -1)
+        y2 = y if y.ndim > 1 else y.reshape(-1, 1)
+        g2 = g.reshape(x2.shape[:-1] + y2.shape[-1:]) if x.ndim == 1 or y.ndim == 1 else g
+        gx = _unbroadcast(g2 @ _swap(y2), x2.shape).reshape(*x.shape) if self.needs(0) else None
+        gy = _unbroadcast(_swap(x2) @ g2, y2.shape).reshape(*y.shape) if self.needs(1) else None
+        return gx, gy
+
+
+def _swap(t):
+    """Transpose the last two axes."""
+    return t.T if t.ndim == 2 else t.transpose(*range(t.ndim - 2), t.ndim - 1, t.ndim - 2)
+
+
+# ---- elementwise functions ----------------------------------------------------------------------
+class Exp(Function):
+    """z = eˣ.   dz/dx = eˣ = z."""
+    symbol = "exp"
+
+    def forward(self, x):
+        return np.exp(x)
+
+    def backward(self, g):
+        return (g * self.output,)
+
+
+class Log(Function):
+    """z = ln x.   dz/dx = 1/x."""
+    symbol = "log"
+
+    def forward(self, x):
+        return np.log(x)
+
+    def backward(self, g):
+        return (g / self.inputs[0],)
+
+
+class Sqrt(Function):
+    """z = √x.   dz/dx = 1/(2√x) = 1/(2z)."""
+    symbol = "sqrt"
+
+    def forward(self, x):
+        return np.sqrt(x)
+
+    def backward(self, g):
+        return (g / (2 * self.output),)
+
+
+class Abs(Function):
+    """z = |x|.   dz/dx = sign(x) (we use 0 at the kink x = 0)."""
+    symbol = "abs"
+
+    def forward(self, x):
+        return np.abs(x)
+
+    def backward(self, g):
+        return (g * np.sign(self.inputs[0].data),)
+
+
+class Tanh(Function):
+    """z = tanh x.   dz/dx = 1 - tanh²x = 1 - z²."""
+    symbol = "tanh"
+
+    def forward(self, x):
+        return np.tanh(x)
+
+    def backward(self, g):
+        z = self.output
+        return (g * (1 - z * z),)
+
+
+class Sigmoid(Function):
+    """z = σ(x) = 1/(1 + e⁻ˣ).   dz/dx = σ(x)(1 - σ(x)) = z(1 - z)."""
+    symbol = "σ"
+
+    def forward(self, x):
+        e = np.exp(-np.abs(x))  # never overflows: for x < 0 use σ(x) = eˣ/(1 + eˣ)
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+    def backward(self, g):
+        z = self.output
+        return (g * z * (1 - z),)
+
+
+class ReLU(Function):
+    """z = max(0, x).   dz/dx = 1 where x > 0, else 0 (0 at the kink)."""
+    symbol = "relu"
+
+    def forward(self, x):
+        return np.maximum(x, 0)
+
+    def backward(self, g):
+        return (g * (self.inputs[0].data > 0),)
+
+
+class Softmax(Function):
+    """zᵢ = e^{xᵢ} / Σⱼ e^{xⱼ} along `axis`.   dL/dxᵢ = zᵢ (gᵢ - Σⱼ gⱼ zⱼ)."""
+    symbol = "softmax"
+
+    def forward(self, x):
+        e = np.exp(x - x.max(axis=self.axis, keepdims=True))  # shift: same result, no overflow
+        return e / e.sum(axis=self.axis, keepdims=True)
+
+    def backward(self, g):
+        z = self.output
+        return (z * (g - (g * z).sum(axis=self.axis, keepdims=True)),)
+
+
+class LogSoftmax(Function):
+    """zᵢ = xᵢ - log Σⱼ e^{xⱼ} along `axis`.   dL/dxᵢ = gᵢ - softmax(x)ᵢ Σⱼ gⱼ."""
+    symbol = "log_softmax"
+
+    def forward(self, x):
+        shifted = x - x.max(axis=self.axis, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
+
+    def backward(self, g):
+        return (g - self.output.exp() * g.sum(axis=self.axis, keepdims=True),)
+
+
+# ---- reductions ---------------------------------------------------------------------------------
+def _kept_shape(shape, axis):
+    """The shape a reduction over `axis` has with keepdims=True."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    """z = Σ x over `axis`.   dz/dxᵢ = 1: each input receives g (broadcast back)."""
+    symbol = "Σ"
+
+    def forward(self, x):
+        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, g):
+        shape = self.inputs[0].shape
+        return (BroadcastTo.apply(g.reshape(*_kept_shape(shape, self.axis)), shape=shape),)
+
+
+class Max(Function):
+    """z = max x over `axis`.   dz/dxᵢ = 1 at the maximum (shared equally between ties), else 0."""
+    symbol = "max"
+
+    def forward(self, x):
+        return np.max(x, axis=self.axis, keepdims=self.keepdims)
+
+    def backward(self, g):
+        x = self.inputs[0]
+        kept = _kept_shape(x.shape, self.axis)
+        hit = x.data == self.output.data.reshape(kept)
+        share = hit / hit.sum(axis=self.axis, keepdims=True)
+        return (g.reshape(*kept) * share,)
+
+
+# ---- shape -------------------------------------------------------------------------------------
+class Reshape(Function):
+    """Same numbers, new shape.   dL/dx = g reshaped back."""
+    symbol = "reshape"
+
+    def forward(self, x):
+        try:
+            return x.reshape(self.shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot view {x.size} numbers of shape {x.shape} as shape "
+                             f"{self.shape}; the number of elements must stay the same.") from None
+
+    def backward(self, g):
+        return (g.reshape(*self.inputs[0].shape),)
+
+
+class Transpose(Function):
+    """Permute axes.   dL/dx = g permuted back by the inverse permutation."""
+    symbol = "T"
+
+    def forward(self, x):
+        return np.transpose(x, self.axes)
+
+    def backward(self, g):
+        inverse = None if self.axes is None else tuple(np.argsort(self.axes))
+        return (g.transpose(*(inverse or ())),)
+
+
+class GetItem(Function):
+    """z = x[index].   dL/dx: scatter g back into a zero array, adding where indices repeat."""
+    symbol = "[]"
+
+    def forward(self, x):
+        return x[self.index]
+
+    def backward(self, g):
+        return (ScatterAdd.apply(g, index=self.index, shape=self.inputs[0].shape),)
+
+
+class ScatterAdd(Function):
+    """z = zeros(shape); z[index] += x (repeats add up).   dL/dx = g[index]."""
+    symbol = "scatter"
+
+    def forward(self, x):
+        out = np.zeros(self.shape, dtype=x.dtype)
+        np.add.at(out, self.index, x)
+        return out
+
+    def backward(self, g):
+        return (g[self.index],)
+
+
+# ---- the Tensor methods ---------------------------------------------------------------------------
+def _binary(fn, name, reverse=False):
+    def method(self, other):
+        other = _lift(other, self)
+        x, y = (other, self) if reverse else (self, other)
+        _check_broadcast(name, x, y)
+        return fn.apply(x, y)
+    return method
+
+
+def _index(key):
+    """Tensors used as indices become their integer/boolean arrays."""
+    if isinstance(key, tuple):
+        return tuple(k.data if isinstance(k, Tensor) else k for k in key)
+    return key.data if isinstance(key, Tensor) else key
+
+
+def _compare(op):
+    return lambda self, other: Tensor._make(op(self.data, _lift(other, self).data))
+
+
+def _mean(self, axis=None, keepdims=False):
+    """Mean = sum / count, so its derivative is 1/count for every element."""
+    total = self.sum(axis=axis, keepdims=keepdims)
+    return total * (total.size / self.size)
+
+
+for _name, _fn, _op in [("add", Add, "add"), ("sub", Sub, "subtract"), ("mul", Mul, "multiply"),
+                        ("truediv", Div, "divide"), ("pow", Pow, "power")]:
+    setattr(Tensor, f"__{_name}__", _binary(_fn, _op))
+    setattr(Tensor, f"__r{_name}__", _binary(_fn, _op, reverse=True))
+Tensor.__matmul__ = lambda self, other: MatMul.apply(self, _lift(other, self))
+Tensor.__rmatmul__ = lambda self, other: MatMul.apply(_lift(other, self), self)
+Tensor.__neg__ = lambda self: Neg.apply(self)
+for _name, _op in [("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
+                   ("ge", np.greater_equal), ("eq", np.equal), ("ne", np.not_equal)]:
+    setattr(Tensor, f"__{_name}__", _compare(_op))
+Tensor.exp = lambda self: Exp.apply(self)
+Tensor.log = lambda self: Log.apply(self)
+Tensor.sqrt = lambda self: Sqrt.apply(self)
+Tensor.abs = Tensor.__abs__ = lambda self: Abs.apply(self)
+Tensor.tanh = lambda self: Tanh.apply(self)
+Tensor.sigmoid = lambda self: Sigmoid.apply(self)
+Tensor.relu = lambda self: ReLU.apply(self)
+Tensor.softmax = lambda self, axis=-1: Softmax.apply(self, axis=axis)
+Tensor.log_softmax = lambda self, axis=-1: LogSoftmax.apply(self, axis=axis)
+Tensor.sum = lambda self, axis=None, keepdims=False: Sum.apply(self, axis=axis, keepdims=keepdims)
+Tensor.max = lambda self, axis=None, keepdims=False: Max.apply(self, axis=axis, keepdims=keepdims)
+Tensor.mean = _mean
+Tensor.reshape = lambda self, *shape: Reshape.apply(
+    self, shape=tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
+Tensor.transpose = lambda self, *axes: Transpose.apply(self, axes=axes or None)
+Tensor.__getitem__ = lambda self, key: GetItem.apply(self, index=_index(key))
+Tensor.broadcast_to = lambda self, shape: BroadcastTo.apply(self, shape=tuple(shape))
+Tensor.sum_to = lambda self, shape: SumTo.apply(self, shape=tuple(shape))

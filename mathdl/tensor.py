@@ -1,0 +1,181 @@
+"""The Tensor: a numpy array that remembers how it was made.
+
+Every operation on tensors that need gradients records a small `Function` node (see `ops.py`) that
+knows its inputs and its local derivative. `Tensor.backward()` walks those nodes from the output back
+to the leaves in reverse topological order and applies the chain rule once per node.
+
+Gradients **accumulate**: a value used twice receives the sum of both contributions, and calling
+`backward()` again adds to `.grad` until you reset it (`x.grad = None`, or `zero_grad()` on a module
+or an optimizer), exactly as in PyTorch.
+"""
+
+import numbers
+import weakref
+
+import numpy as np
+
+
+class no_grad:
+    """Context manager: operations inside record no graph (cheaper; used for updates and evaluation)."""
+
+    def __enter__(self):
+        self.previous, Tensor.grad_enabled = Tensor.grad_enabled, False
+
+    def __exit__(self, *exc):
+        Tensor.grad_enabled = self.previous
+
+
+class enable_grad(no_grad):
+    """Context manager: record the graph even inside `no_grad` (used for `create_graph=True`)."""
+
+    def __enter__(self):
+        self.previous, Tensor.grad_enabled = Tensor.grad_enabled, True
+
+
+def _as_array(data, dtype=None):
+    """Turn numbers, nested lists or arrays into a float numpy array, or explain why not."""
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"mathdl.tensor needs numbers (a number, a nested list of numbers or a numpy "
+                        f"array), but could not turn {type(data).__name__} into one: {err}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"mathdl.tensor needs numbers, but got data of dtype {array.dtype} "
+                        f"(for example {array.flat[0]!r} if any); convert it to numbers first.")
+    if dtype is None and array.dtype.kind != "f":
+        array = array.astype(np.float64)  # integers and booleans become float64 by default
+    return array
+
+
+class Tensor:
+    """An n-dimensional array of numbers, with an optional gradient and the op that produced it.
+
+    The arithmetic and math methods (`+`, `@`, `exp`, `sum`, ...) are defined in `ops.py`, each next
+    to its derivative.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
+    __hash__ = object.__hash__  # `==` is elementwise (see ops.py), so hash by identity
+    __array_ufunc__ = None  # `numpy_array * tensor` defers to Tensor.__rmul__ instead of looping
+    grad_enabled = True     # switched off by `no_grad()`
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        self.data = _as_array(data, dtype)
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError("only floating-point tensors can require gradients")
+        self.grad, self.requires_grad, self._ctx = None, bool(requires_grad), None
+
+    @classmethod
+    def _make(cls, data):
+        """Fast constructor for results of operations (data is already a valid numpy array)."""
+        t = cls.__new__(cls)
+        t.data, t.grad, t.requires_grad, t._ctx = data, None, False, None
+        return t
+
+    # ---- reading ----------------------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    dtype = property(lambda self: self.data.dtype)
+    T = property(lambda self: self.transpose())
+
+    def __len__(self):
+        return len(self.data)
+
+    def item(self):
+        return self.data.item()
+
+    def numpy(self):
+        return self.data
+
+    def detach(self):
+        """The same numbers, cut off from the graph."""
+        return Tensor._make(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.data, precision=4, separator=", ", prefix="tensor(")
+        return f"tensor({body}{', requires_grad=True' if self.requires_grad else ''})"
+
+    # ---- backpropagation ----------------------------------------------------------------------
+    def backward(self, gradient=None, create_graph=False):
+        """Fill `.grad` of every leaf this tensor depends on with d(self)/d(leaf), accumulating.
+
+        `gradient` is the seed dL/d(self); it may be omitted only when self holds a single number.
+        With `create_graph=True` the backward pass is itself recorded, so the gradients can be
+        differentiated again (see `mathdl.grad` for getting them as Tensors).
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward(): this tensor does not depend on any tensor created with "
+                               "requires_grad=True, so there is nothing to differentiate.")
+        if gradient is None:
+            if self.size != 1:
+                raise RuntimeError(f"backward() without a seed gradient needs a single number, but "
+                                   f"this tensor has shape {self.shape}; reduce it first (e.g. "
+                                   f".sum() or .mean()) or pass gradient= of that shape.")
+            gradient = np.ones_like(self.data)
+        grads = backprop([self], [gradient], create_graph)
+        for leaf, g in grads.values():
+            if leaf.grad is None:
+                leaf.grad = np.array(g.data, dtype=leaf.data.dtype)  # a private copy
+            else:
+                leaf.grad += g.data
+
+
+def tensor(data, requires_grad=False, dtype=None):
+    """Create a Tensor (float64 unless you pass float32 data or `dtype`)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def topological_order(roots):
+    """Every tensor that `roots` depend on through recorded ops, inputs before outputs.
+
+    An iterative depth-first walk with an explicit stack, so a chain of 100,000 ops needs no
+    recursion, and each node is visited once (linear time).
+    """
+    order, seen = [], set()
+    stack = [(r, False) for r in roots]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            if node._ctx is not None:
+                stack.extend((t, False) for t in node._ctx.inputs
+                             if t.requires_grad and id(t) not in seen)
+    return order
+
+
+def backprop(roots, seeds, create_graph=False, wanted=None):
+    """Reverse-mode sweep: return {id(t): (t, gradient Tensor)} for the leaves (or for `wanted` ids).
+
+    Each node's gradient is complete once every node after it in topological order has been
+    processed, so one pass in reverse order applies the chain rule exactly once per node.
+    """
+    order = topological_order(roots)
+    keep = (lambda t: t._ctx is None) if wanted is None else (lambda t: id(t) in wanted)
+    grads = {}
+    for root, seed in zip(roots, seeds):
+        seed = _as_array(seed, root.dtype)
+        if seed.shape != root.shape:
+            raise ValueError(f"backward(): the seed gradient has shape {seed.shape} but the tensor "
+                             f"has shape {root.shape}; they must match.")
+        grads[id(root)] = Tensor._make(seed) if id(root) not in grads else grads[id(root)] + seed
+    result = {}
+    with enable_grad() if create_graph else no_grad():
+        for node in reversed(order):
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if keep(node):
+                result[id(node)] = (node, g)
+            if node._ctx is None:
+                continue
+            for inp, g_in in zip(node._ctx.inputs, node._ctx.backward(g)):
+                if g_in is not None and inp.requires_grad:
+                    old = grads.get(id(inp))
+                    grads[id(inp)] = g_in if old is None else old + g_in
+    return result
