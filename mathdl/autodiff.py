@@ -38,7 +38,7 @@ def grad(f, wrt=None, argnums=0, create_graph=False):
     """
     if isinstance(f, Tensor):
         if wrt is None:
-            raise TypeError("grad(y, wrt): pass the list of tensors to differentiate with respect to.")
+            raise TypeError("grad(y, wrt): pass the tensors to differentiate with respect to.")
         return _gradients(f, [wrt] if isinstance(wrt, Tensor) else wrt, create_graph)
     if not callable(f):
         raise TypeError(f"grad expects a function or a scalar Tensor, not {type(f).__name__}.")

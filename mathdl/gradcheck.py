@@ -1,6 +1,6 @@
 """Gradient checking: compare autodiff with central finite differences.
 
-    ∂f/∂xᵢ ≈ (f(x + h·eᵢ) - f(x - h·eᵢ)) / 2h,   error O(h²) from truncation + O(ε/h) from round-off,
+    ∂f/∂xᵢ ≈ (f(x + h·eᵢ) - f(x - h·eᵢ)) / 2h,   error O(h²) (truncation) + O(ε/h) (round-off),
 
 so with float64 (ε ≈ 1e-16) and h = 1e-6 the two agree to about 1e-9. For small inputs every entry
 of the Jacobian is compared; for large ones, a few random directions (a directional derivative
@@ -60,8 +60,8 @@ def gradcheck(f, *inputs, h=1e-6, atol=1e-6, rtol=1e-5, full_limit=4096, directi
         auto = _gradients((out * Tensor(u)).sum(), leaves) if out.requires_grad else \
             [np.zeros_like(a) for a in arrays]
         auto = [a.data if isinstance(a, Tensor) else a for a in auto]
-        what = "gradient" if out.size == 1 else f"Jacobian (output weights {np.round(u, 3).tolist()}"\
-            [:60] + ")"
+        what = "gradient" if out.size == 1 else \
+            f"Jacobian (output weights {np.round(u, 3).tolist()}"[:60] + ")"
         for i, a in enumerate(arrays):
             if a.size * out.size <= full_limit:
                 numeric = np.zeros_like(a)

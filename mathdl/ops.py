@@ -148,7 +148,7 @@ class Div(Function):
 
 
 class Pow(Function):
-    """z = x ** y.   dz/dx = y·x^(y-1), dz/dy = x^y·ln x (asked for only when y needs a gradient)."""
+    """z = x ** y.   dz/dx = y·x^(y-1), dz/dy = x^y·ln x (computed only if y needs a gradient)."""
     symbol = "**"
 
     def forward(self, x, y):
@@ -398,7 +398,7 @@ class ScatterAdd(Function):
         return (g[self.index],)
 
 
-# ---- the Tensor methods ---------------------------------------------------------------------------
+# ---- the Tensor methods --------------------------------------------------------------------------
 def _binary(fn, name, reverse=False):
     def method(self, other):
         other = _lift(other, self)
@@ -447,8 +447,8 @@ Tensor.log_softmax = lambda self, axis=-1: LogSoftmax.apply(self, axis=axis)
 Tensor.sum = lambda self, axis=None, keepdims=False: Sum.apply(self, axis=axis, keepdims=keepdims)
 Tensor.max = lambda self, axis=None, keepdims=False: Max.apply(self, axis=axis, keepdims=keepdims)
 Tensor.mean = _mean
-Tensor.reshape = lambda self, *shape: Reshape.apply(
-    self, shape=tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
+Tensor.reshape = lambda self, *shape: Reshape.apply(self, shape=tuple(
+    shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
 Tensor.transpose = lambda self, *axes: Transpose.apply(self, axes=axes or None)
 Tensor.__getitem__ = lambda self, key: GetItem.apply(self, index=_index(key))
 Tensor.broadcast_to = lambda self, shape: BroadcastTo.apply(self, shape=tuple(shape))

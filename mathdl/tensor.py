@@ -1,22 +1,19 @@
 """The Tensor: a numpy array that remembers how it was made.
 
 Every operation on tensors that need gradients records a small `Function` node (see `ops.py`) that
-knows its inputs and its local derivative. `Tensor.backward()` walks those nodes from the output back
-to the leaves in reverse topological order and applies the chain rule once per node.
+knows its inputs and its local derivative. `Tensor.backward()` walks those nodes from the output
+back to the leaves in reverse topological order and applies the chain rule once per node.
 
 Gradients **accumulate**: a value used twice receives the sum of both contributions, and calling
 `backward()` again adds to `.grad` until you reset it (`x.grad = None`, or `zero_grad()` on a module
 or an optimizer), exactly as in PyTorch.
 """
 
-import numbers
-import weakref
-
 import numpy as np
 
 
 class no_grad:
-    """Context manager: operations inside record no graph (cheaper; used for updates and evaluation)."""
+    """Context manager: operations inside record no graph (for updates and evaluation)."""
 
     def __enter__(self):
         self.previous, Tensor.grad_enabled = Tensor.grad_enabled, False
@@ -39,8 +36,9 @@ def _as_array(data, dtype=None):
     try:
         array = np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"mathdl.tensor needs numbers (a number, a nested list of numbers or a numpy "
-                        f"array), but could not turn {type(data).__name__} into one: {err}") from None
+        raise TypeError(f"mathdl.tensor needs numbers (a number, a nested list of numbers or a "
+                        f"numpy array), but could not turn {type(data).__name__} into one: {err}"
+                        ) from None
     if array.dtype.kind not in "biuf":
         raise TypeError(f"mathdl.tensor needs numbers, but got data of dtype {array.dtype} "
                         f"(for example {array.flat[0]!r} if any); convert it to numbers first.")
@@ -150,7 +148,7 @@ def topological_order(roots):
 
 
 def backprop(roots, seeds, create_graph=False, wanted=None):
-    """Reverse-mode sweep: return {id(t): (t, gradient Tensor)} for the leaves (or for `wanted` ids).
+    """Reverse-mode sweep: {id(t): (t, gradient Tensor)} for the leaves (or the `wanted` ids).
 
     Each node's gradient is complete once every node after it in topological order has been
     processed, so one pass in reverse order applies the chain rule exactly once per node.
