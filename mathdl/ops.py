@@ -26,11 +26,14 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         fn = cls()
-        fn.__dict__.update(params)
-        out = Tensor._make(fn.forward(*[t.data for t in inputs]))
-        if Tensor.grad_enabled and any(t.requires_grad for t in inputs):
-            out.requires_grad, out._ctx = True, fn
-            fn.inputs, fn._out = inputs, weakref.ref(out)
+        fn.__dict__ = params  # e.g. axis=..., keepdims=... for the forward and backward rules
+        out = _make(fn.forward(*[t.data for t in inputs]))
+        if Tensor.grad_enabled:
+            for t in inputs:
+                if t.requires_grad:  # record the node only if some input needs a gradient
+                    out.requires_grad, out._ctx = True, fn
+                    fn.inputs, fn._out = inputs, weakref.ref(out)
+                    break
         return out
 
     @property
@@ -45,12 +48,15 @@ class Function:
         return f"{type(self).__name__}({params})" if params else type(self).__name__
 
 
+_make = Tensor._make
+
+
 def _lift(value, like):
     """Numbers and arrays meeting a Tensor become constant Tensors of its dtype."""
     if isinstance(value, Tensor):
         return value
     if isinstance(value, numbers.Number):
-        return Tensor._make(np.asarray(value, dtype=like.dtype))
+        return _make(np.asarray(value, dtype=like.dtype))
     return Tensor(value)
 
 
@@ -58,16 +64,11 @@ def _unbroadcast(g, shape):
     return g if g.shape == shape else SumTo.apply(g, shape=shape)
 
 
-def _check_broadcast(name, a, b):
-    if a.shape != b.shape:
-        try:
-            np.broadcast_shapes(a.shape, b.shape)
-        except ValueError:
-            pairs = zip(reversed(a.shape), reversed(b.shape))
-            da, db = next((p, q) for p, q in pairs if p != q and 1 not in (p, q))
-            raise ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast: aligned "
-                             f"from the right, dimensions {da} and {db} differ and neither is 1."
-                             ) from None
+def _broadcast_error(name, a, b):
+    pairs = zip(reversed(a.shape), reversed(b.shape))
+    da, db = next((p, q) for p, q in pairs if p != q and 1 not in (p, q))
+    return ValueError(f"{name}: shapes {a.shape} and {b.shape} do not broadcast: aligned from the "
+                      f"right, dimensions {da} and {db} differ and neither is 1.")
 
 
 # ---- shape bookkeeping for broadcasting ---------------------------------------------------------
@@ -194,9 +195,10 @@ class MatMul(Function):
         x2 = x if x.ndim > 1 else x.reshape(1, -1)
         y2 = y if y.ndim > 1 else y.reshape(-1, 1)
         g2 = g.reshape(x2.shape[:-1] + y2.shape[-1:]) if x.ndim == 1 or y.ndim == 1 else g
-        gx = _unbroadcast(g2 @ _swap(y2), x2.shape).reshape(*x.shape) if self.needs(0) else None
-        gy = _unbroadcast(_swap(x2) @ g2, y2.shape).reshape(*y.shape) if self.needs(1) else None
-        return gx, gy
+        gx = _unbroadcast(g2 @ _swap(y2), x2.shape) if self.needs(0) else None
+        gy = _unbroadcast(_swap(x2) @ g2, y2.shape) if self.needs(1) else None
+        return (gx if gx is None or x.ndim > 1 else gx.reshape(*x.shape),
+                gy if gy is None or y.ndim > 1 else gy.reshape(*y.shape))
 
 
 def _swap(t):
@@ -328,7 +330,22 @@ class Sum(Function):
 
     def backward(self, g):
         shape = self.inputs[0].shape
-        return (BroadcastTo.apply(g.reshape(*_kept_shape(shape, self.axis)), shape=shape),)
+        if g.ndim and not self.keepdims:
+            g = g.reshape(*_kept_shape(shape, self.axis))
+        return (BroadcastTo.apply(g, shape=shape),)
+
+
+class Mean(Sum):
+    """z = mean of x over `axis` (n numbers).   dz/dxᵢ = 1/n."""
+    symbol = "mean"
+
+    def forward(self, x):
+        out = np.mean(x, axis=self.axis, keepdims=self.keepdims)
+        self.n = x.size // max(out.size, 1)
+        return out
+
+    def backward(self, g):
+        return Sum.backward(self, g * (1.0 / self.n))
 
 
 class Max(Function):
@@ -391,7 +408,7 @@ class ScatterAdd(Function):
 
     def forward(self, x):
         out = np.zeros(self.shape, dtype=x.dtype)
-        np.add.at(out, self.index, x)
+        np.add.at(out, self.index, x)  # unbuffered: repeated indices add up
         return out
 
     def backward(self, g):
@@ -403,8 +420,12 @@ def _binary(fn, name, reverse=False):
     def method(self, other):
         other = _lift(other, self)
         x, y = (other, self) if reverse else (self, other)
-        _check_broadcast(name, x, y)
-        return fn.apply(x, y)
+        try:
+            return fn.apply(x, y)
+        except ValueError:
+            if x.shape == y.shape:
+                raise
+            raise _broadcast_error(name, x, y) from None
     return method
 
 
@@ -416,13 +437,7 @@ def _index(key):
 
 
 def _compare(op):
-    return lambda self, other: Tensor._make(op(self.data, _lift(other, self).data))
-
-
-def _mean(self, axis=None, keepdims=False):
-    """Mean = sum / count, so its derivative is 1/count for every element."""
-    total = self.sum(axis=axis, keepdims=keepdims)
-    return total * (total.size / self.size)
+    return lambda self, other: _make(op(self.data, _lift(other, self).data))
 
 
 for _name, _fn, _op in [("add", Add, "add"), ("sub", Sub, "subtract"), ("mul", Mul, "multiply"),
@@ -446,7 +461,8 @@ Tensor.softmax = lambda self, axis=-1: Softmax.apply(self, axis=axis)
 Tensor.log_softmax = lambda self, axis=-1: LogSoftmax.apply(self, axis=axis)
 Tensor.sum = lambda self, axis=None, keepdims=False: Sum.apply(self, axis=axis, keepdims=keepdims)
 Tensor.max = lambda self, axis=None, keepdims=False: Max.apply(self, axis=axis, keepdims=keepdims)
-Tensor.mean = _mean
+Tensor.mean = lambda self, axis=None, keepdims=False: Mean.apply(self, axis=axis,
+                                                                 keepdims=keepdims)
 Tensor.reshape = lambda self, *shape: Reshape.apply(self, shape=tuple(
     shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
 Tensor.transpose = lambda self, *axes: Transpose.apply(self, axes=axes or None)
