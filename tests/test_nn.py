@@ -1,0 +1,264 @@
+"""md.nn: modules, layers, initialisation, losses (values, gradients, stability, errors)."""
+
+import numpy as np
+import pytest
+
+import mathdl as md
+from mathdl import nn
+
+rng = np.random.default_rng(1)
+
+
+# ---- Module -------------------------------------------------------------------------------------
+class Net(nn.Module):
+    def __init__(self):
+        self.blocks = [nn.Linear(3, 4, seed=0), {"head": nn.Linear(4, 2, seed=1)}]
+        self.scale = md.tensor([2.0], requires_grad=True)
+        self.shared = self.scale                 # the same tensor twice: listed once
+        self.frozen = md.tensor([1.0, 2.0])      # no requires_grad: not a parameter
+
+    def forward(self, x):
+        return self.blocks[1]["head"](self.blocks[0](x).tanh()) * self.scale
+
+
+def test_parameters_are_found_in_lists_dicts_and_submodules_once_each():
+    net = Net()
+    params = net.parameters()
+    expected = [net.blocks[0].weight, net.blocks[0].bias, net.blocks[1]["head"].weight,
+                net.blocks[1]["head"].bias, net.scale]
+    assert [id(p) for p in params] == [id(p) for p in expected]
+
+
+def test_zero_grad_clears_accumulated_gradients():
+    net = Net()
+    x = md.tensor(rng.normal(size=(5, 3)))
+    net(x).sum().backward()
+    first = net.scale.grad.copy()
+    net(x).sum().backward()  # gradients accumulate across backward() calls
+    np.testing.assert_allclose(net.scale.grad, 2 * first)
+    net.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+
+
+def test_train_and_eval_reach_every_submodule():
+    net = Net()
+    assert net.eval() is net
+    assert not any(m.training for m in net.modules()) and len(net.modules()) == 3
+    net.train()
+    assert all(m.training for m in net.modules())
+
+
+def test_module_without_forward_says_so():
+    with pytest.raises(NotImplementedError, match="must define forward"):
+        nn.Module()(1.0)
+
+
+# ---- Linear and MLP -----------------------------------------------------------------------------
+def test_linear_computes_xW_plus_b_and_its_gradients_check():
+    layer = nn.Linear(3, 2, seed=0)
+    x = rng.normal(size=(4, 3))
+    expected = x @ layer.weight.data + layer.bias.data
+    np.testing.assert_allclose(layer(md.tensor(x)).data, expected)
+    assert layer.weight.shape == (3, 2) and layer.bias.shape == (2,)
+    assert md.gradcheck(lambda X, W, b: X @ W + b, x, layer.weight.data, layer.bias.data)
+
+
+@pytest.mark.parametrize("init, variance", [("he", 2 / 400), ("xavier", 2 / (400 + 300))])
+def test_initialisation_has_the_documented_variance(init, variance):
+    w = nn.Linear(400, 300, init=init, seed=3).weight.data
+    assert abs(w.mean()) < 0.05 * np.sqrt(variance)  # standard error: 0.003·σ
+    assert w.var() == pytest.approx(variance, rel=0.02)  # 120,000 samples: ~0.4% standard error
+
+
+def test_he_init_keeps_relu_signal_variance_through_depth_while_a_naive_scale_collapses():
+    x = rng.normal(size=(2000, 256))
+
+    def last_variance(scale):
+        h = x
+        for i in range(20):
+            layer = nn.Linear(256, 256, seed=i)
+            h = np.maximum(h @ (layer.weight.data * scale), 0)
+        return h.var()
+
+    he = last_variance(1.0)
+    naive = last_variance(0.01 / np.sqrt(2 / 256))  # weights of standard deviation 0.01
+    assert 0.2 < he < 5 and naive < 1e-30
+
+
+def test_seeds_make_layers_reproducible():
+    np.testing.assert_array_equal(nn.Linear(5, 3, seed=7).weight.data,
+                                  nn.Linear(5, 3, seed=7).weight.data)
+    a, b = nn.MLP([2, 8, 1], seed=4), nn.MLP([2, 8, 1], seed=4)
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(p.data, q.data)
+    assert not np.array_equal(nn.MLP([2, 8, 1], seed=5).layers[0].weight.data,
+                              a.layers[0].weight.data)
+
+
+@pytest.mark.parametrize("activation, f", [("tanh", np.tanh), ("relu", lambda z: np.maximum(z, 0)),
+                                           ("sigmoid", lambda z: 1 / (1 + np.exp(-z)))])
+def test_mlp_is_linear_layers_with_activations_in_between(activation, f):
+    net = nn.MLP([3, 5, 4, 2], activation=activation, seed=0)
+    x = rng.normal(size=(6, 3))
+    h = x
+    for i, layer in enumerate(net.layers):
+        h = h @ layer.weight.data + layer.bias.data
+        h = f(h) if i < 2 else h
+    np.testing.assert_allclose(net(md.tensor(x)).data, h)
+    assert len(net.parameters()) == 6
+    assert repr(net) == f"MLP([3, 5, 4, 2], activation={activation!r})"
+
+
+def test_float32_networks_stay_float32():
+    net = nn.MLP([2, 3, 1], dtype=np.float32)
+    out = net(md.tensor(np.ones((4, 2), dtype=np.float32)))
+    assert out.dtype == np.float32 and all(p.dtype == np.float32 for p in net.parameters())
+
+
+def test_mlp_learns_xor():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0])
+    net = nn.MLP([2, 8, 2], activation="tanh", seed=0)
+    opt = md.optim.Adam(net.parameters(), lr=0.05)
+    for _ in range(300):
+        loss = nn.cross_entropy(net(md.tensor(X)), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert loss.item() < 0.01
+    assert np.array_equal(net(md.tensor(X)).data.argmax(axis=1), y)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: nn.Linear(0, 3), "in_features must be a positive whole number"),
+    (lambda: nn.Linear(2, 3, init="lecun"), "unknown init 'lecun'"),
+    (lambda: nn.MLP([3]), "at least an input and an output"),
+    (lambda: nn.MLP([3, 1], activation="gelu"), "unknown activation 'gelu'; choose one of relu"),
+    (lambda: nn.Linear(3, 2)(md.tensor(np.ones((4, 5)))), "input has 5 features"),
+])
+def test_bad_layer_arguments_get_one_clear_sentence(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+# ---- losses: values by hand ---------------------------------------------------------------------
+def test_regression_losses_match_hand_computation():
+    p, y = md.tensor([1.0, 2.0, 4.0]), [2.0, 2.0, 1.0]
+    assert nn.mse_loss(p, y).item() == pytest.approx((1 + 0 + 9) / 3)
+    assert nn.mae_loss(p, y).item() == pytest.approx((1 + 0 + 3) / 3)
+
+
+def test_cross_entropy_matches_hand_computation_for_classes_and_one_hot():
+    logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.0]])
+    by_hand = -np.mean([np.log(np.exp(2.0) / np.exp([2.0, 1.0, 0.1]).sum()),
+                        np.log(np.exp(2.5) / np.exp([0.5, 2.5, 0.0]).sum())])
+    classes = nn.cross_entropy(md.tensor(logits), [0, 1]).item()
+    one_hot = nn.cross_entropy(md.tensor(logits), [[1.0, 0, 0], [0, 1.0, 0]]).item()
+    float_classes = nn.cross_entropy(md.tensor(logits), md.tensor([0, 1])).item()
+    assert classes == pytest.approx(by_hand) and one_hot == pytest.approx(by_hand)
+    assert float_classes == pytest.approx(by_hand)
+
+
+def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_batch():
+    z = md.tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    y = np.array([2, 0, 1, 2])
+    nn.cross_entropy(z, y).backward()
+    p = np.exp(z.data) / np.exp(z.data).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(z.grad, (p - np.eye(3)[y]) / 4, atol=1e-12)
+
+
+def test_binary_losses_match_hand_computation():
+    p, y = np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 0.5])
+    by_hand = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert nn.binary_cross_entropy(md.tensor(p), y).item() == pytest.approx(by_hand)
+    z = np.log(p / (1 - p))  # logits of the same probabilities
+    assert nn.binary_cross_entropy_with_logits(md.tensor(z), y).item() == pytest.approx(by_hand)
+    s, t = md.tensor([2.0, 0.5, -0.3]), [1.0, 1.0, -1.0]
+    assert nn.hinge_loss(s, t).item() == pytest.approx((0 + 0.5 + 0.7) / 3)
+
+
+# ---- losses: gradients against finite differences ------------------------------------------------
+Y_REG = rng.normal(size=(4, 3))
+Y_CLASS = np.array([0, 2, 1, 1])
+Y_BIN = rng.uniform(size=(4, 3))
+Y_SIGN = rng.choice([-1.0, 1.0], size=(4, 3))
+
+
+@pytest.mark.parametrize("loss, x", [
+    (lambda p: nn.mse_loss(p, Y_REG), rng.normal(size=(4, 3))),
+    (lambda p: nn.mae_loss(p, Y_REG), Y_REG + rng.choice([-1, 1], size=(4, 3)) * 0.5),
+    (lambda z: nn.cross_entropy(z, Y_CLASS), rng.normal(size=(4, 3))),
+    (lambda z: nn.cross_entropy(z, np.eye(3)[Y_CLASS] * 0.8 + 0.2 / 3), rng.normal(size=(4, 3))),
+    (lambda p: nn.binary_cross_entropy(p, Y_BIN), rng.uniform(0.1, 0.9, size=(4, 3))),
+    (lambda z: nn.binary_cross_entropy(z.sigmoid(), Y_BIN), rng.normal(size=(4, 3))),
+    (lambda z: nn.binary_cross_entropy_with_logits(z, Y_BIN), rng.normal(size=(4, 3))),
+    (lambda s: nn.hinge_loss(s, Y_SIGN), Y_SIGN * rng.choice([0.5, 1.5], size=(4, 3))),
+])
+def test_losses_pass_gradcheck(loss, x):
+    assert md.gradcheck(loss, x)
+
+
+def test_bce_with_logits_has_the_right_gradient_at_zero():
+    z = md.tensor([0.0, 0.0], requires_grad=True)  # a kink-based formula would give -y here
+    nn.binary_cross_entropy_with_logits(z, [1.0, 0.0]).backward()
+    np.testing.assert_allclose(z.grad, [(0.5 - 1) / 2, 0.5 / 2])
+
+
+# ---- losses: huge logits ------------------------------------------------------------------------
+def test_cross_entropy_is_exact_for_logits_of_plus_minus_1000():
+    z = md.tensor([[1000.0, -1000.0], [-1000.0, 1000.0]], requires_grad=True)
+    loss = nn.cross_entropy(z, [1, 1])  # first row wrong by 2000, second right
+    loss.backward()
+    assert loss.item() == pytest.approx(1000.0)
+    np.testing.assert_allclose(z.grad, [[0.5, -0.5], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("via_sigmoid", [False, True])
+def test_binary_cross_entropy_is_exact_for_logits_of_plus_minus_1000(via_sigmoid):
+    z = md.tensor([1000.0, -1000.0, 1000.0, -1000.0], requires_grad=True)
+    y = [1.0, 0.0, 0.0, 1.0]  # two right, two wrong by a logit of 1000
+    loss = nn.binary_cross_entropy(z.sigmoid(), y) if via_sigmoid else \
+        nn.binary_cross_entropy_with_logits(z, y)
+    loss.backward()
+    assert loss.item() == pytest.approx(500.0)
+    np.testing.assert_allclose(z.grad, [0, 0, 0.25, -0.25])
+
+
+def test_binary_cross_entropy_of_certain_correct_probabilities_is_zero_not_nan():
+    p = md.tensor([1.0, 0.0], requires_grad=True)
+    loss = nn.binary_cross_entropy(p, [1.0, 0.0])
+    loss.backward()
+    assert loss.item() == 0.0 and np.all(np.isfinite(p.grad))
+    with np.errstate(divide="ignore"):
+        wrong = nn.binary_cross_entropy(md.tensor([0.0]), [1.0]).item()
+    assert wrong == np.inf  # honest: probability 0 was given to what happened
+
+
+def test_losses_have_the_same_gradient_with_float32():
+    z = md.tensor(np.array([[3.0, -2.0, 0.5]], dtype=np.float32), requires_grad=True)
+    loss = nn.cross_entropy(z, [1])
+    loss.backward()
+    assert loss.dtype == np.float32 and z.grad.dtype == np.float32
+
+
+# ---- losses: errors ----------------------------------------------------------------------------
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: nn.mse_loss(md.tensor(np.ones((4, 1))), np.ones(4)), ValueError,
+     r"prediction has shape \(4, 1\) but target has shape \(4,\)"),
+    (lambda: nn.mae_loss(md.tensor(np.ones(3)), np.ones(2)), ValueError, "must match exactly"),
+    (lambda: nn.cross_entropy(md.tensor(np.ones((2, 3))), [0, 3]), ValueError,
+     r"class index 3 is out of range for 3 classes \(valid: 0 to 2\)"),
+    (lambda: nn.cross_entropy(md.tensor(np.ones((2, 3))), [-1, 0]), ValueError, "class index -1"),
+    (lambda: nn.cross_entropy(md.tensor(np.ones((2, 3))), [0.5, 1]), ValueError, "whole numbers"),
+    (lambda: nn.cross_entropy(md.tensor(np.ones((2, 3))), [0, 1, 2]), ValueError,
+     r"class indices of shape \(2,\) or one-hot"),
+    (lambda: nn.binary_cross_entropy(md.tensor([0.5, 2.0]), [1.0, 0.0]), ValueError,
+     "probabilities must lie in \\[0, 1\\].*binary_cross_entropy_with_logits"),
+    (lambda: nn.binary_cross_entropy(md.tensor([0.5]), [2.0]), ValueError, "targets must lie"),
+    (lambda: nn.binary_cross_entropy_with_logits(md.tensor([0.5]), [1.0, 0.0]), ValueError,
+     "must match exactly"),
+    (lambda: nn.hinge_loss(md.tensor([0.5, 1.0]), [0.0, 1.0]), ValueError, "-1 or \\+1"),
+])
+def test_bad_loss_inputs_get_one_clear_sentence(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
