@@ -168,8 +168,9 @@ def _compare(got, want, rtol, atol):
                                         f"(relative error {rel:.2g}).")
     bad = tuple(int(i) for i in np.argwhere(~close)[0])
     wrong = int((~close).sum())
-    return Feedback(False, "value", f"{wrong} of {got.size} entries {'is' if wrong == 1 else 'are'} "
-                                    f"off; the first is at index {bad}, where you have {_fmt(got[bad])}.")
+    verb = "is" if wrong == 1 else "are"
+    return Feedback(False, "value", f"{wrong} of {got.size} entries {verb} off; the first is "
+                                    f"at index {bad}, where you have {_fmt(got[bad])}.")
 
 
 def numeric(expected, rtol=1e-6, atol=1e-9):
@@ -235,7 +236,11 @@ def _namespace(sympy, symbols):
 def _parse(sympy, answer, names):
     """A string or SymPy expression as a SymPy expression; raises ValueError if unreadable."""
     from sympy.parsing.sympy_parser import (
-        convert_xor, implicit_multiplication, parse_expr, standard_transformations)
+        convert_xor,
+        implicit_multiplication,
+        parse_expr,
+        standard_transformations,
+    )
 
     if isinstance(answer, str):
         try:
@@ -273,8 +278,9 @@ def symbolic(expected, variables="x", points=None):
             return Feedback(False, "unreadable", str(err))
         unknown = sorted(s.name for s in got.free_symbols if s not in symbols)
         if unknown:
-            return Feedback(False, "unreadable", f"Your formula uses {', '.join(unknown)}, but "
-                                                 f"this exercise is about {', '.join(map(str, symbols))}.")
+            ours = ", ".join(map(str, symbols))
+            return Feedback(False, "unreadable", f"Your formula uses {', '.join(unknown)}, "
+                                                 f"but this exercise is about {ours}.")
         grid = points or [(0.7, -1.3, 0.4)[: len(symbols)], (-1.3, 0.4, 2.1)[: len(symbols)],
                           (2.1, 0.7, -0.6)[: len(symbols)], (0.35, 1.6, 1.2)[: len(symbols)]]
         pairs = []
