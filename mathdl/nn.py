@@ -10,6 +10,7 @@ Z = X W + b with W of shape (in_features, out_features).
 
 import numpy as np
 
+from .ops import Function
 from .tensor import Tensor, tensor
 
 
@@ -100,13 +101,36 @@ class Linear(Module):
         self.bias = tensor(np.zeros(out_features, dtype=dtype), requires_grad=True)
 
     def forward(self, x):
-        if x.shape[-1] != self.weight.shape[0]:
-            raise ValueError(f"Linear: the input has {x.shape[-1]} features (shape {x.shape}) but "
-                             f"this layer expects {self.weight.shape[0]}.")
+        if x.ndim == 0 or x.shape[-1] != self.weight.shape[0]:
+            raise ValueError(f"Linear: the input has shape {x.shape} but this layer expects "
+                             f"{self.weight.shape[0]} features in its last axis.")
+        if x.ndim == 2:  # a batch: one graph node (see Affine)
+            return Affine.apply(x, self.weight, self.bias)
         return x @ self.weight + self.bias
 
     def __repr__(self):
         return f"Linear({self.weight.shape[0]}, {self.weight.shape[1]})"
+
+
+class Affine(Function):
+    """Y = X W + b for a batch X (n×in).   dL/dX = G Wᵀ,  dL/dW = Xᵀ G,  dL/db = Σ_rows G.
+
+    The same as `x @ W + b` (MatMul, then Add with b broadcast over the rows), in one node whose
+    backward is the three formulas above. They read the same on numpy arrays and on Tensors, so
+    when the backward pass is not being recorded they run on the raw arrays (fewer, faster steps).
+    """
+    symbol = "xW+b"
+
+    def forward(self, x, w, b):
+        return x @ w + b
+
+    def backward(self, g):
+        x, w, _ = self.inputs
+        if not Tensor.grad_enabled:
+            g, x, w = g.data, x.data, w.data
+        grads = (g @ w.T if self.needs(0) else None, x.T @ g if self.needs(1) else None,
+                 g.sum(axis=0) if self.needs(2) else None)
+        return tuple(d if d is None or isinstance(d, Tensor) else Tensor._make(d) for d in grads)
 
 
 # ---- activations -------------------------------------------------------------------------------
@@ -181,32 +205,64 @@ def mae_loss(prediction, target):
     return (prediction - _target("mae_loss", prediction, target)).abs().mean()
 
 
+class CrossEntropy(Function):
+    """L = -(1/n) Σ_rows Σ_c y_c log softmax(z)_c, from logits z (…, C) and target rows y.
+
+    dL/dz = (softmax(z) - y) / n   (if rows of y sum to 1: the famous "prediction minus target")
+    dL/dy = -log softmax(z) / n
+    One node instead of five (log_softmax, *, sum, -, /) for the commonest loss: same numbers,
+    a shorter graph. The log-softmax subtracts each row's largest logit before exponentiating.
+    """
+    symbol = "CE"
+
+    def forward(self, z, y):
+        log_p = z - z.max(axis=-1, keepdims=True)
+        log_p -= np.log(np.exp(log_p).sum(axis=-1, keepdims=True))
+        self.log_p = log_p
+        return -np.vdot(y, log_p) / self.n
+
+    def backward(self, g):
+        z, y = self.inputs
+        if Tensor.grad_enabled:  # create_graph: rebuild log-softmax as a differentiable graph
+            log_p = z.log_softmax(axis=-1)
+            p = log_p.exp()
+        else:                    # plain backward: reuse the forward's numbers, as raw arrays
+            log_p, g, y = self.log_p, g.data, y.data
+            p = np.exp(log_p)
+        scale = g * (1 / self.n)
+        # for any y, dL/dz = (p·Σ_c y_c - y)/n; one-hot rows (from class indices) sum to 1
+        p_minus_y = p - y if self.one_hot else p * y.sum(axis=-1, keepdims=True) - y
+        grads = (scale * p_minus_y if self.needs(0) else None,
+                 -scale * log_p if self.needs(1) else None)
+        return tuple(d if d is None or isinstance(d, Tensor) else Tensor._make(d) for d in grads)
+
+
 def cross_entropy(logits, targets):
     """Mean over the batch of  -Σ_c y_c log softmax(z)_c,  from logits z of shape (..., C).
 
     `targets` are either integer classes of shape logits.shape[:-1] (each in 0..C-1), or
-    probability vectors (e.g. one-hot) of the logits' shape. log_softmax subtracts the largest
-    logit before exponentiating, so even logits of ±1000 give exact, finite results.
-    Gradient with respect to the logits: (softmax(z) - y) / batch.
+    probability vectors (e.g. one-hot) of the logits' shape. Stable for any logits (±1000
+    included): see `CrossEntropy`. Gradient with respect to the logits: (softmax(z) - y) / batch.
     """
-    t = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
+    t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
     n_classes = logits.shape[-1] if logits.ndim else 0
     if logits.ndim >= 1 and t.shape == logits.shape[:-1]:  # class indices
-        if t.size and (t.dtype.kind not in "iuf" or np.any(t != np.round(t))):
+        if t.dtype.kind not in "iu" and (t.dtype.kind != "f" or np.any(t != np.round(t))):
             raise ValueError("cross_entropy: class targets must be whole numbers.")
         if t.size and (t.min() < 0 or t.max() >= n_classes):
             bad = int(t.max() if t.max() >= n_classes else t.min())
             raise ValueError(f"cross_entropy: class index {bad} is out of range for {n_classes} "
                              f"classes (valid: 0 to {n_classes - 1}).")
-        targets = tensor(np.eye(n_classes, dtype=logits.dtype)[t.astype(int)])
+        targets = Tensor._make(np.eye(n_classes, dtype=logits.dtype)[t.astype(np.intp)])
     elif t.shape != logits.shape or logits.ndim == 0:
         raise ValueError(f"cross_entropy: logits have shape {logits.shape}, so targets must be "
                          f"class indices of shape {logits.shape[:-1]} or one-hot/probability "
                          f"vectors of shape {logits.shape}, but got shape {t.shape}.")
     elif not isinstance(targets, Tensor):
         targets = tensor(t, dtype=logits.dtype)
-    batch = logits.size // max(n_classes, 1)
-    return -(targets * logits.log_softmax(axis=-1)).sum() * (1 / batch)
+    one_hot = t.shape != logits.shape
+    return CrossEntropy.apply(logits, targets, n=max(logits.size // max(n_classes, 1), 1),
+                              one_hot=one_hot)
 
 
 def binary_cross_entropy_with_logits(logits, targets):

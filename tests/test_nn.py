@@ -63,6 +63,17 @@ def test_linear_computes_xW_plus_b_and_its_gradients_check():
     assert md.gradcheck(lambda X, W, b: X @ W + b, x, layer.weight.data, layer.bias.data)
 
 
+@pytest.mark.parametrize("shape", [(3,), (4, 3), (2, 4, 3)])
+def test_linear_first_and_second_derivatives_check_for_one_sample_a_batch_and_more(shape):
+    layer = nn.Linear(3, 2, seed=0)
+
+    def f(x, w, b):
+        layer.weight, layer.bias = w, b
+        return layer(x).tanh()
+    args = rng.normal(size=shape), layer.weight.data, rng.normal(size=2)
+    assert md.gradcheck(f, *args) and md.gradgradcheck(f, *args)
+
+
 @pytest.mark.parametrize("init, variance", [("he", 2 / 400), ("xavier", 2 / (400 + 300))])
 def test_initialisation_has_the_documented_variance(init, variance):
     w = nn.Linear(400, 300, init=init, seed=3).weight.data
@@ -134,7 +145,8 @@ def test_mlp_learns_xor():
     (lambda: nn.Linear(2, 3, init="lecun"), "unknown init 'lecun'"),
     (lambda: nn.MLP([3]), "at least an input and an output"),
     (lambda: nn.MLP([3, 1], activation="gelu"), "unknown activation 'gelu'; choose one of relu"),
-    (lambda: nn.Linear(3, 2)(md.tensor(np.ones((4, 5)))), "input has 5 features"),
+    (lambda: nn.Linear(3, 2)(md.tensor(np.ones((4, 5)))),
+     r"input has shape \(4, 5\) but this layer expects 3 features"),
 ])
 def test_bad_layer_arguments_get_one_clear_sentence(make, message):
     with pytest.raises(ValueError, match=message):
@@ -157,6 +169,13 @@ def test_cross_entropy_matches_hand_computation_for_classes_and_one_hot():
     float_classes = nn.cross_entropy(md.tensor(logits), md.tensor([0, 1])).item()
     assert classes == pytest.approx(by_hand) and one_hot == pytest.approx(by_hand)
     assert float_classes == pytest.approx(by_hand)
+
+
+def test_cross_entropy_has_correct_second_derivatives_also_for_differentiable_targets():
+    z, y = rng.normal(size=(3, 4)), rng.dirichlet(np.ones(4), size=3)
+    assert md.gradgradcheck(lambda z: nn.cross_entropy(z, [3, 0, 1]), z)
+    assert md.gradcheck(lambda z, y: nn.cross_entropy(z, y), z, y)  # y perturbed off the simplex
+    assert md.gradgradcheck(lambda z, y: nn.cross_entropy(z, y), z, y)
 
 
 def test_cross_entropy_gradient_is_softmax_minus_one_hot_over_batch():
