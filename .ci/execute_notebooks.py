@@ -52,9 +52,10 @@ def _coalesce_streams(outputs):
     """Merge consecutive stream outputs of the same name (stdout, stderr) into one."""
     merged = []
     for out in outputs:
-        if (out.get("output_type") == "stream" and merged
-                and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == out["name"]):
-            merged[-1]["text"] += out["text"]
+        last = merged[-1] if merged else {}
+        if out.get("output_type") == last.get("output_type") == "stream" \
+                and last["name"] == out["name"]:
+            last["text"] += out["text"]
         else:
             merged.append(out)
     return merged
@@ -108,7 +109,7 @@ def normalise(nb, stem):
         cell.outputs = _coalesce_streams(cell.outputs)
         for out in cell.outputs:
             if out.get("output_type") == "error":  # tracebacks name this machine's paths
-                out["traceback"] = [line.replace(f"{ROOT}{os.sep}", "") for line in out["traceback"]]
+                out["traceback"] = [t.replace(f"{ROOT}{os.sep}", "") for t in out["traceback"]]
             if "text" in out:
                 out["text"] = _sanitize(out["text"])
             for mime, value in out.get("data", {}).items():
