@@ -130,11 +130,7 @@ class Quadratic(Landscape):
             levels=self.L * np.geomspace(1e-3, 2.0, 12))
 
 
-def quadratic(condition_number=10.0, angle=0.0, L=1.0):
-    return Quadratic(condition_number, angle, L)
-
-
-quadratic.__doc__ = Quadratic.__doc__
+quadratic = Quadratic   # the registry's lower-case name for it
 
 
 def rosenbrock(a=1.0, b=100.0):
@@ -188,7 +184,7 @@ def monkey_saddle():
 
 def plateau(width=1.0):
     """f = 1 - exp(-(x² + y²) / width²): a round well at the origin inside a plateau so flat
-    that the gradient almost vanishes (about 1e-4 at the start point): plain gradient descent
+    that the gradient almost vanishes (below 1e-4 at the start point): plain gradient descent
     crawls, methods that rescale the step (Adam, RMSprop) walk off it."""
     w2 = _finite("width", width, low=0.0, strict=True) ** 2
     return Landscape("plateau", r"$f = 1 - e^{-(x^2+y^2)/w^2}$",
@@ -214,8 +210,8 @@ def double_well(tilt=0.3):
                      saddles=[(middle, 0.0)], levels=_log_levels(1e-2, 12, 14, f(*minima[0])))
 
 
-_REGISTRY = {f.__name__: f for f in (quadratic, rosenbrock, himmelblau, beale, saddle,
-                                     monkey_saddle, plateau, double_well)}
+_REGISTRY = {"quadratic": Quadratic, **{f.__name__: f for f in (
+    rosenbrock, himmelblau, beale, saddle, monkey_saddle, plateau, double_well)}}
 
 
 def names():

@@ -155,6 +155,7 @@ def test_blobs_centres_count_or_array():
     (lambda: data.make_spirals(classes=1), "classes must be an integer >= 2"),
     (lambda: data.make_spirals(classes=2.0), "classes must be an integer"),
     (lambda: data.make_spirals(turns=0), "turns must be a positive"),
+    (lambda: data.make_spirals(turns="two"), "turns must be a positive"),
     (lambda: data.make_moons(seed="abc"), "seed must be an integer"),
     (lambda: data.make_moons(n=1), "n=1 samples cannot cover 2 classes"),
     (lambda: data.make_xor(n=3), "cannot cover 4 classes"),
@@ -190,6 +191,7 @@ def test_train_test_split_keeps_samples_with_their_labels():
     (lambda: data.train_test_split(np.zeros((4, 2)), np.zeros(3)), "4 samples but y has 3"),
     (lambda: data.split_indices(10, test_fraction=1.0), "strictly between 0 and 1"),
     (lambda: data.split_indices(10, test_fraction=0), "strictly between 0 and 1"),
+    (lambda: data.split_indices(10, test_fraction="half"), "strictly between 0 and 1"),
     (lambda: data.split_indices(1), "n must be an integer >= 2"),
 ])
 def test_split_errors(call, message):

@@ -80,7 +80,7 @@ def make_spirals(n=300, classes=2, noise=0.1, seed=0, turns=1.0):
     """
     n, noise, rng = _check_int("n", n, 1), _check_noise(noise), _check_seed(seed)
     k = _check_int("classes", classes, 2)
-    if not np.isfinite(turns) or turns <= 0:
+    if not isinstance(turns, (int, float, np.number)) or not np.isfinite(turns) or turns <= 0:
         raise ValueError(f"turns must be a positive number of revolutions, got {turns!r}.")
     arms = []
     for c, m in enumerate(_class_sizes(n, k)):
@@ -135,7 +135,7 @@ def split_indices(n, test_fraction=0.2, seed=0):
     the samples.  ``round(test_fraction * n)`` indices go to the test part.
     """
     n = _check_int("n", n, 2)
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)) \
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float, np.number)) \
             or not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be a number strictly between 0 and 1, "
                          f"got {test_fraction!r}.")
