@@ -301,12 +301,13 @@ def symbolic(expected, variables="x", points=None):
         if not pairs:
             return Feedback(False, "value", "Your formula is not equivalent to the answer, and "
                                             "neither can be evaluated at the test points.")
-        if np.allclose(g, -w, rtol=1e-9, atol=1e-12):
+        patterns = len(pairs) >= 3  # a sign, factor or offset shows only across several points
+        if patterns and np.allclose(g, -w, rtol=1e-9, atol=1e-12):
             return Feedback(False, "sign", "Your formula has the wrong sign.")
-        if np.all(np.abs(w) > 1e-12) and np.allclose(g / w, g[0] / w[0], rtol=1e-9):
+        if patterns and np.all(np.abs(w) > 1e-12) and np.allclose(g / w, g[0] / w[0], rtol=1e-9):
             return Feedback(False, "factor", "Your formula is off by a constant factor: it is "
                                              f"{_fmt(g[0] / w[0])} times the right one.")
-        if np.allclose(g - w, g[0] - w[0], rtol=1e-9, atol=1e-12):
+        if patterns and np.allclose(g - w, g[0] - w[0], rtol=1e-9, atol=1e-12):
             return Feedback(False, "offset", "Your formula is off by a constant: it is "
                                              f"{_fmt(g[0] - w[0])} more than the right one.")
         point, gv, wv = next(p for p in pairs if not np.isclose(p[1], p[2], rtol=1e-9))
