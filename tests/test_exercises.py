@@ -20,7 +20,7 @@ SIGMOID_PRIME = make(symbolic("exp(-x) / (1 + exp(-x))**2"))
 def test_blank_answer_gets_a_polite_nudge(blank, checker):
     feedback = make(checker).check(blank)
     assert not feedback and feedback.kind == "blank"
-    assert "No answer yet" in repr(feedback)
+    assert repr(feedback).startswith("✎ No answer yet")
 
 
 @pytest.mark.parametrize("answer", [
@@ -112,6 +112,7 @@ def test_code_reports_exceptions_wrong_shapes_and_non_functions():
     assert raised.kind == "error" and "raised AttributeError" in raised.message
     assert SOFTMAX.check(lambda z: z[:1]).kind == "shape"
     assert SOFTMAX.check(lambda z: "text").kind == "unreadable"
+    assert SOFTMAX.check(lambda z: None).message.startswith("Your function returns nothing")
     assert SOFTMAX.check(42).message == "Expected a function (def or lambda), got a int."
 
 

@@ -68,7 +68,8 @@ class Feedback:
         return self.correct
 
     def __repr__(self):
-        return (("✓ Correct! " if self.correct else "✗ Not yet. ") + self.message).strip()
+        prefix = "✓ Correct!" if self.correct else "✎" if self.kind == "blank" else "✗ Not yet."
+        return f"{prefix} {self.message}".strip()
 
     def _repr_html_(self):
         colour = "#1a7f37" if self.correct else "#b35900"
@@ -126,6 +127,8 @@ def _fmt(value):
 def _as_array(answer):
     """The reader's number / list / numpy array / mathdl Tensor as a float array, or None."""
     data = getattr(answer, "data", answer)  # a mathdl Tensor keeps its numpy array in .data
+    if is_blank(data) or isinstance(data, str):
+        return None
     try:
         return np.asarray(data, dtype=np.float64)
     except (TypeError, ValueError):
@@ -208,6 +211,9 @@ def code(reference, inputs, rtol=1e-6, atol=1e-9):
             except Exception as err:  # the reader's bug, reported instead of raised
                 return Feedback(False, "error", f"On input ({shown}) your function raised "
                                                 f"{type(err).__name__}: {err}")
+            if got is None or got is Ellipsis:
+                return Feedback(False, "blank", "Your function returns nothing yet: write its "
+                                                "body, and remember to `return` the result.")
             result = _as_array(got)
             if result is None:
                 return Feedback(False, "unreadable", f"On input ({shown}) your function returned "

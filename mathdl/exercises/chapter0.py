@@ -7,7 +7,7 @@ from . import Exercise, code, numeric, symbolic
 derivative_of_cube = Exercise(
     "What is the derivative of f(x) = x**3? Answer with a formula in x, as a string.",
     check=symbolic("3*x**2", variables="x"),
-    hint="The power rule: the derivative of x**n is n * x**(n - 1).",
+    hint="The power rule: the derivative of $x^n$ is $n x^{n-1}$.",
     solution="$f'(x) = 3x^2$, written `'3*x**2'` (or `'3x^2'`).",
 )
 
@@ -15,8 +15,8 @@ gradient_of_sum_of_squares = Exercise(
     "Let f(x) = sum of x_i**2 and x = [1, -2, 3]. What is the gradient of f at x? "
     "Work it out by hand, or let mathdl compute it with backward().",
     check=numeric([2.0, -4.0, 6.0]),
-    hint="Each partial derivative only involves its own entry: d(x_i**2)/dx_i = 2 x_i. "
-         "The gradient has the shape of x.",
+    hint="Entry $i$ of the gradient is $\\partial f / \\partial x_i$, and only the term $x_i^2$ "
+         "depends on $x_i$. The gradient has the shape of x.",
     solution="$\\nabla f(x) = 2x = [2, -4, 6]$. In mathdl: `x = md.tensor([1.0, -2.0, 3.0], "
              "requires_grad=True)`, then `(x ** 2).sum().backward()` and read `x.grad`.",
 )
