@@ -172,9 +172,8 @@ class MLP(Module):
         self.activation = activation
 
     def forward(self, x):
-        act = ACTIVATIONS[self.activation]
         for layer in self.layers[:-1]:
-            x = act(layer(x))
+            x = getattr(layer(x), self.activation)()  # e.g. layer(x).tanh()
         return self.layers[-1](x)
 
     def __repr__(self):
