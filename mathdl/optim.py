@@ -38,11 +38,14 @@ class Optimizer:
         if not params:
             raise ValueError(f"{type(self).__name__} got an empty list of parameters; pass e.g. "
                              f"model.parameters() of a model that has some.")
-        for p in params:
+        for i, p in enumerate(params):
             if not isinstance(p, Tensor):
-                raise TypeError(f"{type(self).__name__} optimizes Tensors, but one parameter is a "
+                raise TypeError(f"{type(self).__name__} optimizes Tensors, but parameter {i} is a "
                                 f"{type(p).__name__}; create it with md.tensor(..., "
                                 f"requires_grad=True).")
+            if not p.requires_grad:
+                raise ValueError(f"{type(self).__name__}: parameter {i} was created without "
+                                 f"requires_grad=True, so it would never receive a gradient.")
         _check_number("The learning rate", lr)
         _check_number("weight_decay", weight_decay)
         self.params, self.lr, self.weight_decay = params, lr, weight_decay

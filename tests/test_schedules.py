@@ -77,8 +77,8 @@ def test_scheduled_gradient_descent_uses_the_scheduled_rate_in_its_update():
     (lambda: S.linear_warmup(np.nan), ValueError, "warmup_steps"),
     (lambda: S.linear_warmup(5, then=0.5), TypeError, "then must be a schedule"),
     (lambda: S.Scheduler(object(), S.constant()), TypeError, "optimizer with an lr"),
-    (lambda: S.Scheduler(md.optim.SGD([md.tensor([1.0])], lr=0.1), 0.5), TypeError,
-     "a function from step to factor"),
+    (lambda: S.Scheduler(md.optim.SGD([md.tensor([1.0], requires_grad=True)], lr=0.1), 0.5),
+     TypeError, "a function from step to factor"),
 ])
 def test_bad_schedule_arguments_get_one_clear_sentence(make, error, message):
     with pytest.raises(error, match=message):
@@ -86,7 +86,7 @@ def test_bad_schedule_arguments_get_one_clear_sentence(make, error, message):
 
 
 def test_a_schedule_that_returns_nan_is_refused_by_the_optimizer():
-    opt = md.optim.SGD([md.tensor([1.0])], lr=0.1)
+    opt = md.optim.SGD([md.tensor([1.0], requires_grad=True)], lr=0.1)
     sched = S.Scheduler(opt, lambda t: 1.0 if t == 0 else math.nan)
     with pytest.raises(ValueError, match="learning rate"):
         sched.step()
