@@ -1,0 +1,190 @@
+"""Exercises of chapter 5, Optimization: learning rates, losses, optimizers, noise, priors."""
+
+import numpy as np
+
+from . import Exercise, Feedback, _as_array, code, numeric, symbolic
+
+
+def _with_nudges(checker, nudges, rtol=1e-6, atol=1e-9):
+    """A numeric checker that first recognises typical wrong answers and says what they mean.
+
+    ``nudges`` is a list of (wrong value, message) pairs.
+    """
+
+    def check(answer):
+        got = _as_array(answer)
+        if got is not None:
+            for wrong, message in nudges:
+                wrong = np.asarray(wrong, dtype=np.float64)
+                if got.shape == wrong.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
+                    return Feedback(False, "value", message)
+        return checker(answer)
+
+    return check
+
+
+learning_rate_ceiling = Exercise(
+    "Gradient descent on f(x, y) = 3x² + y²/2. What is the largest learning rate for which it "
+    "converges from every start?",
+    check=_with_nudges(numeric(1 / 3, rtol=1e-4), [
+        (1 / 6, "1/6 = 1/L is where the steep direction is solved in one step; gradient descent "
+                "still converges (with a zig-zag) up to twice that."),
+        (2.0, "2 = 2/μ is the ceiling of the flat direction; the steep direction diverges long "
+              "before that. The smallest ceiling wins."),
+    ], rtol=1e-4),
+    hint="The Hessian is constant, $\\mathrm{diag}(6, 1)$. Along an eigenvector with eigenvalue "
+         "$\\lambda$ a step multiplies the coordinate by $1 - \\eta\\lambda$, which must stay "
+         "inside $(-1, 1)$.",
+    solution="The Hessian is $\\mathrm{diag}(6, 1)$, so $L = 6$ and gradient descent converges "
+             "exactly for $0 < \\eta < 2/L = 1/3$.",
+)
+
+optimal_learning_rate = Exercise(
+    "For the same f = 3x² + y²/2, which fixed learning rate makes the worst per-step contraction "
+    "factor max(|1 - 6η|, |1 - η|) smallest, and what is that factor? "
+    "Answer [learning_rate, factor].",
+    check=_with_nudges(numeric([2 / 7, 5 / 7], rtol=1e-4), [
+        ([1 / 6, 5 / 6], "η = 1/L removes the steep error in one step, but the flat direction then "
+                         "shrinks by only 5/6. A longer step trades a little zig-zag for speed."),
+    ], rtol=1e-4),
+    hint="The worst factor is smallest when the steep and the flat factor have equal size and "
+         "opposite sign: $1 - \\eta \\cdot 1 = -(1 - \\eta \\cdot 6)$.",
+    solution="Solve $1 - \\eta\\mu = -(1 - \\eta L)$: $\\eta = 2/(\\mu + L) = 2/7 \\approx 0.286$, "
+             "and the factor is $(\\kappa - 1)/(\\kappa + 1) = 5/7 \\approx 0.714$ with "
+             "$\\kappa = 6$.",
+)
+
+steps_for_condition_number = Exercise(
+    "Gradient descent with η = 1/L on a quadratic with condition number κ = 100 multiplies the "
+    "error along the flattest direction by 1 - 1/κ per step. After how many steps is that error "
+    "below 10⁻⁶ of its start?",
+    check=_with_nudges(numeric(1375, rtol=0, atol=0.5), [
+        (1374, "After 1374 steps the factor 0.99¹³⁷⁴ is still just above 10⁻⁶: round up."),
+        (1382, "κ·ln(10⁶) ≈ 1382 is the usual estimate (from ln(1 - 1/κ) ≈ -1/κ); the exact "
+               "count is a little smaller."),
+        (1381, "κ·ln(10⁶) ≈ 1381.6 is the usual estimate (from ln(1 - 1/κ) ≈ -1/κ); the exact "
+               "count is a little smaller."),
+    ], rtol=0, atol=0.5),
+    hint="You need the smallest whole $k$ with $0.99^k < 10^{-6}$; take logarithms of both "
+         "sides (careful: $\\ln 0.99$ is negative, which flips the inequality).",
+    solution="$k > \\ln(10^{-6}) / \\ln(0.99) = 1374.6$, so $k = 1375$ steps. (Roughly "
+             "$\\kappa \\ln 10^6 \\approx 1382$: gradient descent needs a number of steps "
+             "proportional to the condition number.)",
+)
+
+mse_gradient = Exercise(
+    "What is the derivative of the squared error (p - y)² with respect to the prediction p? "
+    "Answer with a formula in p and y, as a string.",
+    check=symbolic("2*(p - y)", variables="p y"),
+    hint="Chain rule: the outer function is $u^2$, the inner one $u = p - y$ with "
+         "$du/dp = 1$.",
+    solution="$\\frac{\\partial}{\\partial p}(p - y)^2 = 2(p - y)$: the pull on a prediction is "
+             "proportional to its error, written `'2*(p - y)'`.",
+)
+
+
+def _hinge_grad(m):
+    return -(np.asarray(m) < 1).astype(np.float64)
+
+
+hinge_derivative = Exercise(
+    "Write hinge_grad(m) that returns the derivative of max(0, 1 - m) with respect to the "
+    "margin m, for a numpy array of margins (none of them exactly 1).",
+    check=code(_hinge_grad, [np.array([-2.0, 0.5, 3.0]), np.array([1.5, 0.99, -0.01, 10.0]),
+                             np.array([[0.0, 2.0], [1.2, -5.0]])]),
+    hint="Below margin 1 the loss is $1 - m$, whose slope is $-1$; above it the loss is the "
+         "constant 0. `np.where` or a boolean mask does it without a loop.",
+    solution="`def hinge_grad(m): return np.where(m < 1, -1.0, 0.0)`",
+)
+
+momentum_two_steps = Exercise(
+    "Minimise f(x) = x² from x₀ = 1 with momentum: v ← μv + f'(x), x ← x - ηv, with η = 0.1, "
+    "μ = 0.9 and v starting at 0. What is x₂ (after two steps)?",
+    check=_with_nudges(numeric(0.46, rtol=1e-6), [
+        (0.64, "0.64 is what plain gradient descent gives. With momentum the second step also "
+               "carries 0.9 times the first step's velocity."),
+        (0.8, "0.8 is x₁, after one step; take one more."),
+    ]),
+    hint="Step 1: $g = f'(1) = 2$, $v = 2$, $x_1 = 1 - 0.1 \\cdot 2$. Step 2: $g = f'(x_1)$, "
+         "$v = 0.9 \\cdot 2 + g$, $x_2 = x_1 - 0.1\\, v$.",
+    solution="$v_1 = 2$, $x_1 = 0.8$; $g_1 = 1.6$, $v_2 = 0.9 \\cdot 2 + 1.6 = 3.4$, "
+             "$x_2 = 0.8 - 0.34 = 0.46$. Plain gradient descent would be at $0.64$.",
+)
+
+adam_first_step = Exercise(
+    "A weight θ = 5 has gradient g = 250 at the first step of Adam with η = 0.01 (betas "
+    "(0.9, 0.999), ε = 1e-8). What is θ after that step?",
+    check=_with_nudges(numeric(5 - 0.01 * 250 / (250 + 1e-8), rtol=1e-7), [
+        (2.5, "2.5 = 5 - 0.01·250 is a plain gradient step. Adam divides the (bias-corrected) "
+              "mean by the root of the (bias-corrected) mean square."),
+        (5 - 0.01 * 25 / (np.sqrt(62.5) + 1e-8), "That used m and v without the bias "
+         "correction: at step 1 divide m by 1 - β₁ and v by 1 - β₂."),
+    ], rtol=1e-6),
+    hint="At $t = 1$: $m = (1-\\beta_1)g$ and $v = (1-\\beta_2)g^2$, so the bias-corrected "
+         "$\\hat m = g$ and $\\hat v = g^2$.",
+    solution="$\\hat m = g$, $\\hat v = g^2$, so the step is $\\eta\\, g/(|g| + \\varepsilon) "
+             "\\approx \\eta$: $\\theta = 5 - 0.01 = 4.99$. For $g = 0.003$ the step is also "
+             "almost exactly $0.01$: Adam's first step has size $\\eta$ whatever the size of "
+             "the gradient.",
+)
+
+batch_noise = Exercise(
+    "With batches of 16, the mini-batch gradient's deviation from the full gradient has "
+    "root-mean-square size 0.8 (the data set is huge). What is it with batches of 64?",
+    check=_with_nudges(numeric(0.4, rtol=1e-6), [
+        (0.2, "0.2 divides by 4: that is how the *variance* (the squared size) scales. The size is "
+              "its square root."),
+        (3.2, "Larger batches average more examples, so the noise gets smaller, not larger."),
+    ]),
+    hint="The variance of an average of $B$ independent terms is $\\sigma^2/B$. The "
+         "root-mean-square size is the square root of the variance.",
+    solution="Size $\\propto 1/\\sqrt B$: four times the batch halves it, $0.8/2 = 0.4$.",
+)
+
+
+def _soft_threshold(w, t):
+    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+
+soft_threshold = Exercise(
+    "Write soft_threshold(w, t) for a numpy array w and a threshold t ≥ 0: move every entry "
+    "toward 0 by t, and set to exactly 0 any entry that would cross zero.",
+    check=code(_soft_threshold, [(np.array([3.0, -0.5, 0.2, -2.0]), 1.0),
+                                 (np.array([[0.1, -0.1], [5.0, -5.0]]), 0.3),
+                                 (np.array([1.0, -1.0, 0.0]), 0.0)]),
+    hint="The size becomes $\\max(|w| - t, 0)$; the sign stays the sign of $w$ (`np.sign`, "
+         "`np.abs`, `np.maximum`).",
+    solution="`def soft_threshold(w, t): return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)`",
+)
+
+gaussian_prior_lambda = Exercise(
+    "Minimising Σᵢ NLLᵢ(θ) + (λ/2)‖θ‖² is MAP estimation with a Gaussian prior N(0, σ²) on every "
+    "weight. Express λ in terms of sigma (a formula as a string).",
+    check=symbolic("1/sigma**2", variables="sigma"),
+    hint="Write $-\\log$ of the Gaussian density $\\mathcal N(\\theta; 0, \\sigma^2)$ and "
+         "compare its $\\theta$-dependent part with $\\frac{\\lambda}{2}\\theta^2$.",
+    solution="$-\\log \\mathcal N(\\theta; 0, \\sigma^2) = \\theta^2/(2\\sigma^2) "
+             "+ \\text{const}$, so $\\lambda = 1/\\sigma^2$: a narrow prior (small $\\sigma$) "
+             "means strong decay.",
+)
+
+classify_critical_point = Exercise(
+    "f(x, y) = x³ - 3x + y² has critical points at (1, 0) and (-1, 0). Give the two eigenvalues "
+    "of the Hessian at (-1, 0), smallest first.",
+    check=_with_nudges(numeric([-6.0, 2.0]), [
+        ([2.0, -6.0], "Right numbers, please list the smallest first."),
+        ([2.0, 6.0], "Those are the eigenvalues at (1, 0), a minimum. At x = -1 the entry 6x "
+                     "changes sign."),
+        ([6.0, 2.0], "Those are the eigenvalues at (1, 0), a minimum. At x = -1 the entry 6x "
+                     "changes sign."),
+    ]),
+    hint="The Hessian is $\\begin{pmatrix} f_{xx} & f_{xy} \\\\ f_{yx} & f_{yy} \\end{pmatrix} "
+         "= \\begin{pmatrix} 6x & 0 \\\\ 0 & 2 \\end{pmatrix}$. Evaluate it at $x = -1$.",
+    solution="The Hessian at $(-1, 0)$ is $\\mathrm{diag}(-6, 2)$: eigenvalues $-6$ and $2$, one "
+             "negative and one positive, so $(-1, 0)$ is a **saddle point**; $(1, 0)$, with "
+             "$\\mathrm{diag}(6, 2)$, is a minimum.",
+)
+
+EXERCISES = ["learning_rate_ceiling", "optimal_learning_rate", "steps_for_condition_number",
+             "mse_gradient", "hinge_derivative", "momentum_two_steps", "adam_first_step",
+             "batch_noise", "soft_threshold", "gaussian_prior_lambda", "classify_critical_point"]
