@@ -116,8 +116,7 @@ class Affine(Function):
     """Y = X W + b for a batch X (n×in).   dL/dX = G Wᵀ,  dL/dW = Xᵀ G,  dL/db = Σ_rows G.
 
     The same as `x @ W + b` (MatMul, then Add with b broadcast over the rows), in one node whose
-    backward is the three formulas above. They read the same on numpy arrays and on Tensors, so
-    when the backward pass is not being recorded they run on the raw arrays (fewer, faster steps).
+    backward is the three formulas above.
     """
     symbol = "xW+b"
 
@@ -125,12 +124,9 @@ class Affine(Function):
         return x @ w + b
 
     def backward(self, g):
-        x, w, _ = self.inputs
-        if not Tensor.grad_enabled:
-            g, x, w = g.data, x.data, w.data
-        grads = (g @ w.T if self.needs(0) else None, x.T @ g if self.needs(1) else None,
-                 g.sum(axis=0) if self.needs(2) else None)
-        return tuple(d if d is None or isinstance(d, Tensor) else Tensor._make(d) for d in grads)
+        x, w, _ = self.args
+        return (g @ w.T if self.needs(0) else None, x.T @ g if self.needs(1) else None,
+                g.sum(axis=0) if self.needs(2) else None)
 
 
 # ---- activations -------------------------------------------------------------------------------
@@ -221,19 +217,18 @@ class CrossEntropy(Function):
         return -np.vdot(y, log_p) / self.n
 
     def backward(self, g):
-        z, y = self.inputs
-        if Tensor.grad_enabled:  # create_graph: rebuild log-softmax as a differentiable graph
+        z, y = self.args
+        if isinstance(z, Tensor):  # create_graph: rebuild log-softmax as a differentiable graph
             log_p = z.log_softmax(axis=-1)
             p = log_p.exp()
-        else:                    # plain backward: reuse the forward's numbers, as raw arrays
-            log_p, g, y = self.log_p, g.data, y.data
+        else:                      # plain backward: reuse the forward's numbers
+            log_p = self.log_p
             p = np.exp(log_p)
         scale = g * (1 / self.n)
         # for any y, dL/dz = (p·Σ_c y_c - y)/n; one-hot rows (from class indices) sum to 1
         p_minus_y = p - y if self.one_hot else p * y.sum(axis=-1, keepdims=True) - y
-        grads = (scale * p_minus_y if self.needs(0) else None,
-                 -scale * log_p if self.needs(1) else None)
-        return tuple(d if d is None or isinstance(d, Tensor) else Tensor._make(d) for d in grads)
+        return (scale * p_minus_y if self.needs(0) else None,
+                -scale * log_p if self.needs(1) else None)
 
 
 def cross_entropy(logits, targets):

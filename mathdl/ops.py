@@ -1,9 +1,12 @@
 """Operations, each with its forward rule and its derivative side by side.
 
-A `Function` computes its output from numpy arrays (`forward`) and, given the gradient g = dL/d(out)
-as a Tensor, returns dL/d(input) for each input (`backward`). Backward rules are written with Tensor
-operations, so when the backward pass is recorded (`create_graph=True`) it is a graph too, and
-second derivatives come from the very same code. Outside `create_graph` nothing is recorded.
+A `Function` computes its output from numpy arrays (`forward`) and, given the gradient
+g = dL/d(out), returns dL/d(input) for each input (`backward`). Each backward rule is written
+once, with operators that Tensors and numpy arrays share (`*`, `@`, `.sum`, `.T`, ...). When the
+backward pass is being recorded (`create_graph=True`), `g`, `self.args` and `self.result` are
+Tensors, so the backward pass is itself a graph and second derivatives come from the very same
+code. Otherwise they are the raw arrays: nothing is recorded and no Tensor is created, which keeps
+ordinary training fast.
 
 Broadcasting: numpy may stretch an input to the output's shape; the chain rule then adds up the
 gradient over the stretched axes. One operation does that, `SumTo`, whose own derivative is
@@ -38,7 +41,18 @@ class Function:
 
     @property
     def output(self):
+        """The Tensor this node produced."""
         return self._out()
+
+    @property
+    def args(self):
+        """The inputs: Tensors while the backward pass is recorded, otherwise their numpy arrays."""
+        return self.inputs if Tensor.grad_enabled else [t.data for t in self.inputs]
+
+    @property
+    def result(self):
+        """The output, as a Tensor or as its array (like `args`)."""
+        return self._out() if Tensor.grad_enabled else self._out().data
 
     def needs(self, i):
         return self.inputs[i].requires_grad
@@ -61,7 +75,21 @@ def _lift(value, like):
 
 
 def _unbroadcast(g, shape):
-    return g if g.shape == shape else SumTo.apply(g, shape=shape)
+    if g.shape == shape:
+        return g
+    return SumTo.apply(g, shape=shape) if isinstance(g, Tensor) else _sum_to(g, shape)
+
+
+def _broadcast(g, shape):
+    return BroadcastTo.apply(g, shape=shape) if isinstance(g, Tensor) else np.broadcast_to(g, shape)
+
+
+def _sum_to(x, shape):
+    """Add up the axes that broadcasting created or stretched, leaving `shape`."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape)
+                                      if n == 1 and x.shape[i + lead] != 1)
+    return x.sum(axis=axes, keepdims=True).reshape(shape)
 
 
 def _broadcast_error(name, a, b):
@@ -77,13 +105,10 @@ class SumTo(Function):
     symbol = "sum_to"
 
     def forward(self, x):
-        lead = x.ndim - len(self.shape)
-        axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(self.shape)
-                                          if n == 1 and x.shape[i + lead] != 1)
-        return x.sum(axis=axes, keepdims=True).reshape(self.shape)
+        return _sum_to(x, self.shape)
 
     def backward(self, g):
-        return (BroadcastTo.apply(g, shape=self.inputs[0].shape),)
+        return (_broadcast(g, self.inputs[0].shape),)
 
 
 class BroadcastTo(Function):
@@ -94,7 +119,7 @@ class BroadcastTo(Function):
         return np.broadcast_to(x, self.shape)
 
     def backward(self, g):
-        return (SumTo.apply(g, shape=self.inputs[0].shape),)
+        return (_unbroadcast(g, self.inputs[0].shape),)
 
 
 # ---- arithmetic ---------------------------------------------------------------------------------
@@ -130,7 +155,7 @@ class Mul(Function):
         return x * y
 
     def backward(self, g):
-        x, y = self.inputs
+        x, y = self.args
         return (_unbroadcast(g * y, x.shape) if self.needs(0) else None,
                 _unbroadcast(g * x, y.shape) if self.needs(1) else None)
 
@@ -143,7 +168,7 @@ class Div(Function):
         return x / y
 
     def backward(self, g):
-        x, y = self.inputs
+        x, y = self.args
         return (_unbroadcast(g / y, x.shape) if self.needs(0) else None,
                 _unbroadcast(-g * x / (y * y), y.shape) if self.needs(1) else None)
 
@@ -156,9 +181,9 @@ class Pow(Function):
         return np.power(x, y)
 
     def backward(self, g):
-        x, y = self.inputs
+        x, y = self.args
         return (_unbroadcast(g * y * x ** (y - 1), x.shape) if self.needs(0) else None,
-                _unbroadcast(g * self.output * x.log(), y.shape) if self.needs(1) else None)
+                _unbroadcast(g * self.result * _log(x), y.shape) if self.needs(1) else None)
 
 
 class Neg(Function):
@@ -191,7 +216,7 @@ class MatMul(Function):
         return x @ y
 
     def backward(self, g):
-        x, y = self.inputs
+        x, y = self.args
         x2 = x if x.ndim > 1 else x.reshape(1, -1)
         y2 = y if y.ndim > 1 else y.reshape(-1, 1)
         g2 = g.reshape(x2.shape[:-1] + y2.shape[-1:]) if x.ndim == 1 or y.ndim == 1 else g
@@ -215,7 +240,7 @@ class Exp(Function):
         return np.exp(x)
 
     def backward(self, g):
-        return (g * self.output,)
+        return (g * self.result,)
 
 
 class Log(Function):
@@ -226,7 +251,7 @@ class Log(Function):
         return np.log(x)
 
     def backward(self, g):
-        return (g / self.inputs[0],)
+        return (g / self.args[0],)
 
 
 class Sqrt(Function):
@@ -237,7 +262,7 @@ class Sqrt(Function):
         return np.sqrt(x)
 
     def backward(self, g):
-        return (g / (2 * self.output),)
+        return (g / (2 * self.result),)
 
 
 class Abs(Function):
@@ -259,7 +284,7 @@ class Tanh(Function):
         return np.tanh(x)
 
     def backward(self, g):
-        z = self.output
+        z = self.result
         return (g * (1 - z * z),)
 
 
@@ -272,7 +297,7 @@ class Sigmoid(Function):
         return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
     def backward(self, g):
-        z = self.output
+        z = self.result
         return (g * z * (1 - z),)
 
 
@@ -296,7 +321,7 @@ class Softmax(Function):
         return e / e.sum(axis=self.axis, keepdims=True)
 
     def backward(self, g):
-        z = self.output
+        z = self.result
         return (z * (g - (g * z).sum(axis=self.axis, keepdims=True)),)
 
 
@@ -309,7 +334,7 @@ class LogSoftmax(Function):
         return shifted - np.log(np.exp(shifted).sum(axis=self.axis, keepdims=True))
 
     def backward(self, g):
-        return (g - self.output.exp() * g.sum(axis=self.axis, keepdims=True),)
+        return (g - _exp(self.result) * g.sum(axis=self.axis, keepdims=True),)
 
 
 # ---- reductions ---------------------------------------------------------------------------------
@@ -332,7 +357,7 @@ class Sum(Function):
         shape = self.inputs[0].shape
         if g.ndim and not self.keepdims:
             g = g.reshape(*_kept_shape(shape, self.axis))
-        return (BroadcastTo.apply(g, shape=shape),)
+        return (_broadcast(g, shape),)
 
 
 class Mean(Sum):
@@ -399,7 +424,10 @@ class GetItem(Function):
         return x[self.index]
 
     def backward(self, g):
-        return (ScatterAdd.apply(g, index=self.index, shape=self.inputs[0].shape),)
+        shape = self.inputs[0].shape
+        if isinstance(g, Tensor):
+            return (ScatterAdd.apply(g, index=self.index, shape=shape),)
+        return (_scatter_add(g, self.index, shape),)
 
 
 class ScatterAdd(Function):
@@ -407,12 +435,24 @@ class ScatterAdd(Function):
     symbol = "scatter"
 
     def forward(self, x):
-        out = np.zeros(self.shape, dtype=x.dtype)
-        np.add.at(out, self.index, x)  # unbuffered: repeated indices add up
-        return out
+        return _scatter_add(x, self.index, self.shape)
 
     def backward(self, g):
         return (g[self.index],)
+
+
+def _scatter_add(x, index, shape):
+    out = np.zeros(shape, dtype=x.dtype)
+    np.add.at(out, index, x)  # unbuffered: repeated indices add up
+    return out
+
+
+def _exp(x):
+    return Exp.apply(x) if isinstance(x, Tensor) else np.exp(x)
+
+
+def _log(x):
+    return Log.apply(x) if isinstance(x, Tensor) else np.log(x)
 
 
 # ---- the Tensor methods --------------------------------------------------------------------------

@@ -113,12 +113,14 @@ class Tensor:
                                    f"this tensor has shape {self.shape}; reduce it first (e.g. "
                                    f".sum() or .mean()) or pass gradient= of that shape.")
             gradient = np.ones_like(self.data)
-        grads = backprop([self], [gradient], create_graph)
-        for leaf, g in grads.values():
+        for leaf, g in backprop([self], [gradient], create_graph).values():
             if leaf.grad is None:
                 leaf.grad = np.array(g.data, dtype=leaf.data.dtype)  # a private copy
             else:
                 leaf.grad += g.data
+
+
+_make = Tensor._make
 
 
 def tensor(data, requires_grad=False, dtype=None):
@@ -142,8 +144,9 @@ def topological_order(roots):
             seen.add(id(node))
             stack.append((node, True))
             if node._ctx is not None:
-                stack.extend((t, False) for t in node._ctx.inputs
-                             if t.requires_grad and id(t) not in seen)
+                for t in node._ctx.inputs:
+                    if t.requires_grad and id(t) not in seen:
+                        stack.append((t, False))
     return order
 
 
@@ -152,6 +155,7 @@ def backprop(roots, seeds, create_graph=False, wanted=None):
 
     Each node's gradient is complete once every node after it in topological order has been
     processed, so one pass in reverse order applies the chain rule exactly once per node.
+    Without `create_graph` the gradients travel as plain numpy arrays (see ops.py).
     """
     order = topological_order(roots)
     keep = (lambda t: t._ctx is None) if wanted is None else (lambda t: id(t) in wanted)
@@ -161,7 +165,8 @@ def backprop(roots, seeds, create_graph=False, wanted=None):
         if seed.shape != root.shape:
             raise ValueError(f"backward(): the seed gradient has shape {seed.shape} but the tensor "
                              f"has shape {root.shape}; they must match.")
-        grads[id(root)] = Tensor._make(seed) if id(root) not in grads else grads[id(root)] + seed
+        seed = Tensor._make(seed) if create_graph else seed
+        grads[id(root)] = seed if id(root) not in grads else grads[id(root)] + seed
     result = {}
     with enable_grad() if create_graph else no_grad():
         for node in reversed(order):
@@ -169,7 +174,7 @@ def backprop(roots, seeds, create_graph=False, wanted=None):
             if g is None:
                 continue
             if keep(node):
-                result[id(node)] = (node, g)
+                result[id(node)] = (node, g if isinstance(g, Tensor) else _make(np.asarray(g)))
             if node._ctx is None:
                 continue
             for inp, g_in in zip(node._ctx.inputs, node._ctx.backward(g)):
