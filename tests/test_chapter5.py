@@ -1,0 +1,335 @@
+"""Chapter 5 (optimization): its exercises give the right feedback, their answer keys are true,
+and the chapter's central claims hold outside the notebook too.
+
+The answer keys are re-derived independently (SymPy, a simulation with mathdl's own optimizers,
+or brute force), so a wrong key cannot hide behind its own check.
+"""
+
+import math
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import sympy as sp
+
+import mathdl as md
+from mathdl.exercises import chapter5 as ch5
+
+EXERCISES = [name for name in dir(ch5) if isinstance(getattr(ch5, name), md.exercises.Exercise)]
+
+
+def test_chapter_has_at_least_eight_exercises_with_hints_and_solutions():
+    assert len(EXERCISES) >= 8
+    assert sorted(EXERCISES) == sorted(ch5.EXERCISES)
+    for name in EXERCISES:
+        ex = getattr(ch5, name)
+        assert ex.prompt and ex.hint().text and ex.solution().text, name
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("blank", [None, ..., "", "   "])
+def test_blank_answers_get_the_polite_nudge(name, blank):
+    feedback = getattr(ch5, name).check(blank)
+    assert not feedback and feedback.kind == "blank"
+
+
+def _unwritten(m):
+    ...
+
+
+# (exercise, answer, expected kind, a phrase the feedback must contain or None)
+CASES = [
+    ("learning_rate_ceiling", 1 / 3, "correct", None),
+    ("learning_rate_ceiling", 0.33333, "correct", None),
+    ("learning_rate_ceiling", 1 / 6, "value", "1/L"),              # confused 1/L with 2/L
+    ("learning_rate_ceiling", 2.0, "value", "flat direction"),      # used the small eigenvalue
+    ("learning_rate_ceiling", 0.5, "value", "too large"),
+    ("optimal_learning_rate", [2 / 7, 5 / 7], "correct", None),
+    ("optimal_learning_rate", np.array([0.285714, 0.714286]), "correct", None),
+    ("optimal_learning_rate", [1 / 6, 5 / 6], "value", "one step"),
+    ("optimal_learning_rate", [2 / 7], "shape", None),
+    ("steps_for_condition_number", 1375, "correct", None),
+    ("steps_for_condition_number", 1374, "value", "round up"),
+    ("steps_for_condition_number", 1382, "value", "estimate"),
+    ("steps_for_condition_number", 100, "value", "too small"),
+    ("mse_gradient", "2*(p - y)", "correct", None),
+    ("mse_gradient", "2p - 2y", "correct", None),
+    ("mse_gradient", "2*(y - p)", "sign", None),                    # residual the wrong way round
+    ("mse_gradient", "p - y", "factor", None),                      # forgot the 2
+    ("mse_gradient", "2*(p - y)*x", "unreadable", None),            # a stray variable
+    ("hinge_derivative", lambda m: np.where(m < 1, -1.0, 0.0), "correct", None),
+    ("hinge_derivative", lambda m: -1.0 * (m < 1), "correct", None),
+    ("hinge_derivative", lambda m: np.where(m < 1, 1.0, 0.0), "sign", None),
+    ("hinge_derivative", lambda m: np.where(m < 0, -1.0, 0.0), "value", None),   # kink at 0
+    ("hinge_derivative", lambda m: np.maximum(0, 1 - m), "value", None),         # the loss itself
+    ("hinge_derivative", _unwritten, "blank", None),
+    ("momentum_two_steps", 0.46, "correct", None),
+    ("momentum_two_steps", 0.64, "value", "plain gradient descent"),
+    ("momentum_two_steps", 0.8, "value", "one more"),
+    ("adam_first_step", 4.99, "correct", None),
+    ("adam_first_step", 2.5, "value", "plain gradient step"),
+    ("adam_first_step", 5 - 0.01 * 25 / math.sqrt(62.5), "value", "bias"),
+    ("batch_noise", 0.4, "correct", None),
+    ("batch_noise", 0.2, "value", "variance"),
+    ("batch_noise", 3.2, "value", "smaller"),
+    ("soft_threshold", lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0), "correct", None),
+    ("soft_threshold", lambda w, t: np.where(np.abs(w) > t, w - t * np.sign(w), 0.0), "correct",
+     None),
+    ("soft_threshold", lambda w, t: w - t * np.sign(w), "value", None),     # crosses zero
+    ("soft_threshold", lambda w, t: np.where(np.abs(w) > t, w, 0.0), "value", None),  # hard
+    ("gaussian_prior_lambda", "1/sigma**2", "correct", None),
+    ("gaussian_prior_lambda", "sigma^-2", "correct", None),
+    ("gaussian_prior_lambda", "1/(2 sigma^2)", "factor", None),
+    ("gaussian_prior_lambda", "sigma**2", "value", None),
+    ("classify_critical_point", [-6, 2], "correct", None),
+    ("classify_critical_point", [2, -6], "value", "smallest first"),
+    ("classify_critical_point", [6, 2], "value", "(1, 0)"),
+    ("classify_critical_point", [-6], "shape", None),
+]
+
+
+@pytest.mark.parametrize("name, answer, kind, phrase", CASES)
+def test_feedback(name, answer, kind, phrase):
+    feedback = getattr(ch5, name).check(answer)
+    assert feedback.kind == kind, (name, answer, feedback)
+    assert bool(feedback) == (kind == "correct")
+    if phrase:
+        assert phrase in feedback.message, feedback.message
+
+
+def test_every_exercise_is_exercised_by_a_right_and_a_wrong_answer():
+    covered = {name for name, *_ in CASES}
+    assert covered == set(EXERCISES)
+    for name in EXERCISES:
+        kinds = {kind for n, _, kind, _ in CASES if n == name}
+        assert "correct" in kinds and kinds - {"correct", "blank"}, name
+
+
+# ---------------------------------------------------------------- the answer keys, re-derived
+
+def _gd_converges(f, lr, steps=400):
+    p = md.tensor([1.0, 1.0], requires_grad=True)
+    opt = md.optim.SGD([p], lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        f(p).backward()
+        opt.step()
+    return np.linalg.norm(p.numpy()) < 1e-3
+
+
+def test_learning_rate_ceiling_key_is_where_gradient_descent_stops_converging():
+    def f(p):
+        return 3 * p[0] * p[0] + 0.5 * p[1] * p[1]
+
+    ceiling = 1 / 3
+    assert ch5.learning_rate_ceiling.check(ceiling)
+    assert _gd_converges(f, 0.99 * ceiling) and not _gd_converges(f, 1.01 * ceiling)
+    assert np.allclose(md.hessian(f)(np.zeros(2)), np.diag([6.0, 1.0]))
+
+
+def test_optimal_learning_rate_key_minimises_the_worst_factor():
+    rates = np.linspace(0.01, 0.33, 32001)
+    worst = np.maximum(np.abs(1 - 6 * rates), np.abs(1 - rates))
+    best = rates[worst.argmin()]
+    assert np.isclose(best, 2 / 7, atol=1e-4) and np.isclose(worst.min(), 5 / 7, atol=1e-4)
+    assert ch5.optimal_learning_rate.check([2 / 7, 5 / 7])
+
+
+def test_steps_key_is_the_first_step_below_one_in_a_million():
+    k = next(k for k in range(1, 10_000) if 0.99 ** k < 1e-6)
+    assert k == 1375 and ch5.steps_for_condition_number.check(k)
+
+
+def test_mse_gradient_key_by_sympy():
+    p, y = sp.symbols("p y", real=True)
+    assert ch5.mse_gradient.check(sp.diff((p - y) ** 2, p))
+
+
+def test_hinge_key_is_mathdl_autodiff_of_the_hinge():
+    def via_mathdl(m):
+        x = md.tensor(np.asarray(m, dtype=float), requires_grad=True)
+        (1 - x).relu().sum().backward()   # d/dm of a sum of hinges is each entry's own slope
+        return x.grad
+
+    assert ch5.hinge_derivative.check(via_mathdl)
+
+
+def test_soft_threshold_key_is_the_proximal_map_of_the_l1_norm():
+    def formula(w, t):
+        return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+    assert ch5.soft_threshold.check(formula)
+    # the proximal map of t|.|: argmin_z (z - w)^2 / 2 + t |z|, found by brute force on a grid
+    z = np.linspace(-5, 5, 100_001)
+    rng = np.random.default_rng(0)
+    for w, t in zip(rng.uniform(-4, 4, 30), rng.uniform(0, 2, 30)):
+        brute = z[np.argmin((z - w) ** 2 / 2 + t * np.abs(z))]
+        assert abs(brute - formula(w, t)) < 2e-4, (w, t)
+
+
+def test_momentum_and_adam_keys_by_mathdl_optimizers():
+    x = md.tensor([1.0], requires_grad=True)
+    opt = md.optim.SGD([x], lr=0.1, momentum=0.9)
+    for _ in range(2):
+        opt.zero_grad()
+        (x * x).sum().backward()
+        opt.step()
+    assert ch5.momentum_two_steps.check(x.item())
+
+    theta = md.tensor([5.0], requires_grad=True)
+    opt = md.optim.Adam([theta], lr=0.01)
+    (250 * theta).sum().backward()
+    opt.step()
+    assert ch5.adam_first_step.check(theta.item())
+
+
+def test_batch_noise_key_by_simulation():
+    rng = np.random.default_rng(0)
+    population = rng.normal(size=1_000_000)
+    rms = {B: np.sqrt(np.mean(rng.choice(population, (20_000, B)).mean(axis=1) ** 2))
+           for B in (16, 64)}
+    ratio = rms[64] / rms[16]
+    assert abs(ratio - 0.5) < 0.02 and ch5.batch_noise.check(0.8 * 0.5)
+
+
+def test_prior_key_by_sympy():
+    theta, sigma, lam = sp.symbols("theta sigma lambda", positive=True)
+    nll = -sp.log(sp.exp(-theta ** 2 / (2 * sigma ** 2)) / sp.sqrt(2 * sp.pi * sigma ** 2))
+    solved = sp.solve(sp.Eq(sp.diff(nll, theta), sp.diff(lam / 2 * theta ** 2, theta)), lam)
+    assert len(solved) == 1 and ch5.gaussian_prior_lambda.check(solved[0])
+
+
+def test_critical_point_key_by_mathdl_hessian():
+    def f(p):
+        return p[0] ** 3 - 3 * p[0] + p[1] * p[1]
+
+    for point in [(1.0, 0.0), (-1.0, 0.0)]:
+        assert np.allclose(md.grad(f)(np.array(point)).numpy(), 0)
+    eig = np.linalg.eigvalsh(md.hessian(f)(np.array([-1.0, 0.0])))
+    assert ch5.classify_critical_point.check(eig)
+
+
+# ---------------------------------------------------------------- the chapter's claims
+
+@pytest.mark.parametrize("kappa", [2.0, 10.0, 50.0])
+def test_gradient_descent_on_a_quadratic_converges_exactly_below_two_over_L(kappa):
+    land = md.landscapes.quadratic(condition_number=kappa, angle=25, L=3.0)
+    for factor, converges in [(0.98, True), (1.02, False)]:
+        p = md.tensor(land.start, requires_grad=True)
+        opt = md.optim.SGD([p], lr=factor * land.lr_max)
+        for _ in range(1500):
+            opt.zero_grad()
+            land(p).backward()
+            opt.step()
+        assert (np.linalg.norm(p.numpy()) < 1e-2) == converges, (kappa, factor)
+
+
+def test_gradient_descent_steps_grow_with_the_condition_number_as_the_formula_says():
+    for kappa in [4.0, 40.0]:
+        land = md.landscapes.quadratic(condition_number=kappa, angle=10)
+        p = md.tensor(land.start, requires_grad=True)
+        opt = md.optim.SGD([p], lr=2 / (land.mu + land.L))
+        start, k = np.linalg.norm(land.start), 0
+        while np.linalg.norm(p.numpy()) >= 1e-6 * start:
+            opt.zero_grad()
+            land(p).backward()
+            opt.step()
+            k += 1
+        predicted = math.ceil(math.log(1e-6) / math.log((kappa - 1) / (kappa + 1)))
+        assert abs(k - predicted) <= 1
+
+
+def test_adam_ignores_the_scale_of_the_loss_and_gradient_descent_does_not():
+    land = md.landscapes.rosenbrock()
+
+    def path(scale, name, lr, steps=30):
+        p = md.tensor(land.start, requires_grad=True)
+        opt = md.optim.get(name, [p], lr=lr)
+        out = []
+        for _ in range(steps):
+            opt.zero_grad()
+            (scale * land(p)).backward()
+            opt.step()
+            out.append(p.numpy().copy())
+        return np.array(out)
+
+    assert np.allclose(path(1, "adam", 0.05), path(1000, "adam", 0.05), atol=1e-6)
+    assert not np.allclose(path(1, "gd", 1e-5, 2), path(1000, "gd", 1e-5, 2), atol=1e-3)
+
+
+def test_mini_batch_gradients_average_to_the_full_gradient():
+    X, y = md.data.make_blobs(n=90, centers=3, seed=0)
+    net = md.nn.MLP([2, 8, 3], seed=0)
+
+    def gradient(idx):
+        net.zero_grad()
+        md.nn.cross_entropy(net(md.tensor(X[idx])), y[idx]).backward()
+        return np.concatenate([p.grad.ravel() for p in net.parameters()])
+
+    batches = np.array_split(np.random.default_rng(0).permutation(90), 4)   # sizes 23, 23, 22, 22
+    average = sum(len(b) / 90 * gradient(b) for b in batches)
+    assert np.allclose(average, gradient(np.arange(90)))
+
+
+def test_adamw_decays_a_weight_without_loss_gradient_by_exactly_one_minus_lr_lambda():
+    w = md.tensor([2.0], requires_grad=True)
+    opt = md.optim.AdamW([w], lr=0.01, weight_decay=0.5)
+    for _ in range(50):
+        w.grad = np.zeros(1)
+        opt.step()
+    assert np.isclose(w.item(), 2.0 * (1 - 0.005) ** 50)
+
+    # Adam + L2 marches it in steps of about lr, whatever lambda is
+    paths = {}
+    for lam in (0.5, 5.0):
+        v = md.tensor([2.0], requires_grad=True)
+        opt = md.optim.Adam([v], lr=0.01, weight_decay=lam)
+        paths[lam] = []
+        for _ in range(50):
+            v.grad = np.zeros(1)
+            opt.step()
+            paths[lam].append(v.item())
+    steps = -np.diff([2.0] + paths[0.5])
+    assert np.all((steps > 0.009) & (steps <= 0.01 + 1e-12))
+    assert np.allclose(paths[0.5], paths[5.0], atol=1e-6)
+
+
+def test_proximal_l1_gives_exact_zeros_and_subgradient_l1_does_not():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 12))
+    y = X @ np.r_[2.0, -1.5, 1.0, np.zeros(9)] + 0.5 * rng.normal(size=60)
+    lam, lr = 0.3, 0.05
+    zeros = {}
+    for method in ("subgradient", "proximal"):
+        w = md.tensor(np.zeros(12), requires_grad=True)
+        opt = md.optim.SGD([w], lr=lr)
+        for _ in range(300):
+            loss = 0.5 * md.nn.mse_loss(md.tensor(X) @ w, y)
+            if method == "subgradient":
+                loss = loss + lam * w.abs().sum()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if method == "proximal":
+                w.data[...] = np.sign(w.data) * np.maximum(np.abs(w.data) - lr * lam, 0)
+        zeros[method] = int(np.sum(w.numpy() == 0))
+        if method == "proximal":   # the lasso optimality conditions
+            g = X.T @ (X @ w.numpy() - y) / 60
+            on = w.numpy() != 0
+            assert np.all(np.abs(g[~on]) <= lam)
+            assert np.allclose(g[on], -lam * np.sign(w.numpy()[on]), atol=1e-3)
+    assert zeros["proximal"] >= 6 and zeros["subgradient"] == 0
+
+
+def test_the_notebook_exists_and_shows_every_exercise_blank():
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "05_optimization.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for name in EXERCISES:
+        assert f"ex.{name}.check(" in source, name
+    outputs = [o for c in nb.cells if c.cell_type == "code" and "ex." in c.source
+               and ".check(" in c.source for o in c.outputs]
+    assert len(outputs) == len(EXERCISES)
+    assert all("No answer yet" in o["data"]["text/plain"] or "returns nothing yet"
+               in o["data"]["text/plain"] for o in outputs)
