@@ -41,12 +41,14 @@ def _unwritten(m):
 # (exercise, answer, expected kind, a phrase the feedback must contain or None)
 CASES = [
     ("learning_rate_ceiling", 1 / 3, "correct", None),
-    ("learning_rate_ceiling", 0.33333, "correct", None),
+    ("learning_rate_ceiling", 0.333, "correct", None),            # rounded answers are fine
+    ("learning_rate_ceiling", 0.167, "value", "1/L"),
     ("learning_rate_ceiling", 1 / 6, "value", "1/L"),              # confused 1/L with 2/L
     ("learning_rate_ceiling", 2.0, "value", "flat direction"),      # used the small eigenvalue
     ("learning_rate_ceiling", 0.5, "value", "too large"),
     ("optimal_learning_rate", [2 / 7, 5 / 7], "correct", None),
-    ("optimal_learning_rate", np.array([0.285714, 0.714286]), "correct", None),
+    ("optimal_learning_rate", np.array([0.286, 0.714]), "correct", None),
+    ("optimal_learning_rate", [0.3, 0.714], "value", None),
     ("optimal_learning_rate", [1 / 6, 5 / 6], "value", "one step"),
     ("optimal_learning_rate", [2 / 7], "shape", None),
     ("steps_for_condition_number", 1375, "correct", None),
