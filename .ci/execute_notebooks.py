@@ -137,16 +137,24 @@ def is_normalised(path):
 
 def execute(path, timeout=300):
     """Run one notebook on a fresh kernel; return (normalised notebook, seconds)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     os.environ.update(kernel_environment())
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+    # kernel_dirs=[]: the kernel of this very Python, not a "python3" installed elsewhere
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
+    client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False,
                             store_widget_state=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        if km.has_kernel:  # nbclient leaves a kernel it was given running
+            km.shutdown_kernel(now=True)
     return normalise(nb, path.stem), time.perf_counter() - start
 
 
@@ -167,8 +175,14 @@ def main(argv=None):
             print(f"not normalised: {p} (run python .ci/execute_notebooks.py {p})")
         return 1 if bad else 0
     total = 0.0
+    from nbclient.exceptions import CellExecutionError
+
     for path in paths:
-        nb, seconds = execute(path)
+        try:
+            nb, seconds = execute(path)
+        except CellExecutionError as err:
+            print(f"FAILED: {path} (nothing written)\n{err}", file=sys.stderr)
+            return 1
         path.write_text(dumps(nb), encoding="utf-8")
         total += seconds
         print(f"{seconds:6.1f} s  {path}", flush=True)
