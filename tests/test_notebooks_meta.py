@@ -87,17 +87,18 @@ LIVENESS_CELLS = [
     "out = W.Output()\nwith out:\n    print('into the widget')\ndisplay(out)",
     "W.interact(lambda a: print('a =', a), a=(0, 4));",
     "for i in range(3):\n    clear_output(wait=True)\n    print('frame', i)",
+    "print('erased')\nclear_output()\nprint('kept')",
     "object()",                                                  # a memory address
     "raise ValueError('shown on purpose')",
     "print(x + 1)",
 ]
 
 
-def run_nbval(path):
+def run_nbval(path, *options):
     """Strict nbval with the project's configuration on one notebook, in a new process."""
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                           "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(path)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), *options,
+                           str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,22 @@ def test_nbval_passes_on_a_freshly_executed_notebook(executed_notebook):
     result = run_nbval(executed_notebook)
     assert result.returncode == 0, result.stdout[-3000:]
     assert f"{len(LIVENESS_CELLS)} passed" in result.stdout
+
+
+def test_without_the_fixes_nbval_would_fail_on_those_cells(executed_notebook):
+    plain = ["-o", "addopts=", "--nbval", "--nbval-current-env",
+             "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
+    result = run_nbval(executed_notebook, *plain)
+    failed = set(map(int, re.findall(r"FAILED \S*::Cell (\d+)", result.stdout)))
+    assert {2, 3, 4, 5, 6} <= failed, result.stdout[-2000:]  # ;  Output  interact  clear_output
+
+
+def test_executing_twice_gives_identical_files(executed_notebook):
+    again, _ = script.execute(executed_notebook)
+    assert script.dumps(again) == executed_notebook.read_text(encoding="utf-8")
+    stored = nbformat.read(executed_notebook, as_version=4)
+    assert stored.metadata["widgets"]  # widget state kept, with ids derived from the name
+    assert [o.text for o in stored.cells[6].outputs] == ["kept\n"]
 
 
 def test_nbval_fails_when_a_stored_output_is_altered(executed_notebook, tmp_path):
