@@ -182,11 +182,14 @@ def test_run_all_in_jupyterlab(lab, browser, path):
             buttons = output.locator(".widget-button:not([disabled])")
             steps = output.locator(".widget-button:not([disabled])", has_text="step")
             button = steps.first if steps.count() else buttons.first
-            before = figure_sources(output)
+            label, before = button.inner_text(), figure_sources(output)
             button.click()
-            page.wait_for_function(
-                "([el, before]) => [...el.querySelectorAll('img')].map(i => i.src).join() "
-                "!== before.join()", arg=[output.element_handle(), before], timeout=20_000)
+            try:
+                page.wait_for_function(
+                    "([el, before]) => [...el.querySelectorAll('img')].map(i => i.src).join() "
+                    "!== before.join()", arg=[output.element_handle(), before], timeout=20_000)
+            except Exception:
+                pytest.fail(f"{path.name}: pressing {label!r} did not change the figure")
             assert figure_sources(output) != before
     except BaseException:
         page.screenshot(path=str(SHOTS / f"{path.stem}.png"))  # look here when it fails
