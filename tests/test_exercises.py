@@ -82,6 +82,12 @@ def test_numeric_explains_wrong_answers(answer, kind, words):
     assert words in feedback.message
 
 
+def test_numeric_reads_strided_and_integer_arrays():
+    wide = np.arange(12.0).reshape(3, 4)
+    assert make(numeric([[0, 2], [4, 6], [8, 10]])).check(wide[:, ::2])
+    assert make(numeric([1, 2])).check(np.array([1, 2], dtype=np.int8))
+
+
 def test_numeric_spots_a_transposed_matrix_and_scalar_direction():
     assert "transposed" in make(numeric(np.ones((2, 3)))).check(np.ones((3, 2))).message
     scalar = make(numeric(2.5))

@@ -126,7 +126,8 @@ def _fmt(value):
 
 def _as_array(answer):
     """The reader's number / list / numpy array / mathdl Tensor as a float array, or None."""
-    data = getattr(answer, "data", answer)  # a mathdl Tensor keeps its numpy array in .data
+    data = answer if isinstance(answer, np.ndarray) else getattr(answer, "data", answer)
+    # (a mathdl Tensor keeps its numpy array in .data; a numpy array's .data is a raw buffer)
     if is_blank(data) or isinstance(data, str):
         return None
     try:
