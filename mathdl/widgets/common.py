@@ -1,0 +1,148 @@
+"""What both widgets share: an Agg figure shown as PNG in an Output, readouts, layout, checks.
+
+Figures are drawn with matplotlib's non-interactive Agg canvas and handed to the browser as a
+PNG inside an ``ipywidgets.Output``. Setting the Output's ``outputs`` directly (instead of
+printing into it) keeps cell outputs clean and deterministic for nbval, works the same in
+JupyterLab, Binder and a headless kernel, and lets tests read back exactly what is shown.
+"""
+
+import base64
+import html
+import io
+import math
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from ..plotting import BOOK_RC, COLORS
+
+__all__ = ["W", "BOOK_RC", "COLORS", "new_canvas", "png_bytes", "FigureView", "fmt", "table",
+           "banner", "row", "column", "check_choice", "check_positive", "BookWidget"]
+
+
+def new_canvas(width, height):
+    """A Figure of ``width`` × ``height`` inches on its own Agg canvas, invisible to pyplot."""
+    import matplotlib
+    matplotlib.rcParams.update(BOOK_RC)
+    fig = Figure(figsize=(width, height), dpi=BOOK_RC["figure.dpi"])
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png_bytes(fig, draw=True):
+    """Render ``fig`` and encode it as PNG (fast zlib level: a widget redraws on every step).
+    ``draw=False`` encodes the canvas as it is (for a widget that blitted its moving parts)."""
+    if draw:
+        fig.canvas.draw()
+    w, h = fig.canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (w, h), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="png", compress_level=1)
+    return out.getvalue()
+
+
+class FigureView:
+    """An ``ipywidgets.Output`` that always shows the latest PNG of one figure."""
+
+    def __init__(self, fig, alt):
+        self.fig, self.alt = fig, alt
+        self.output = W.Output()
+        self.png = b""
+
+    def refresh(self, draw=True):
+        self.png = png_bytes(self.fig, draw)
+        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+        return self.png
+
+
+def fmt(x, digits=4):
+    """A number for a readout: 4 significant digits, no '-0', 'inf' and 'nan' spelled out."""
+    if x is None:
+        return "–"
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    if x == 0:
+        return "0"
+    text = f"{x:.{digits}g}"
+    return text
+
+
+def table(header, rows, colors=None):
+    """A small HTML table; ``colors`` gives an optional swatch colour per row."""
+    cell = "padding:1px 8px;text-align:right;font-family:monospace"
+    head = "".join(f"<th style='{cell}'>{html.escape(h)}</th>" for h in header)
+    body = []
+    for i, r in enumerate(rows):
+        swatch = ""
+        if colors is not None:
+            swatch = (f"<span style='display:inline-block;width:10px;height:10px;"
+                      f"background:{colors[i]};margin-right:4px'></span>")
+        tds = "".join(f"<td style='{cell}'>{swatch if j == 0 else ''}{html.escape(str(v))}</td>"
+                      for j, v in enumerate(r))
+        body.append(f"<tr>{tds}</tr>")
+    return f"<table style='border-collapse:collapse'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def banner(text):
+    """A warning line in the gradient colour ('' when there is nothing to say)."""
+    if not text:
+        return ""
+    return (f"<div style='color:white;background:{COLORS['gradient']};padding:2px 8px;"
+            f"font-weight:bold'>{html.escape(text)}</div>")
+
+
+def row(*children):
+    return W.HBox(list(children), layout=W.Layout(flex_flow="row wrap", align_items="center"))
+
+
+def column(*children):
+    return W.VBox(list(children))
+
+
+def check_choice(what, value, choices):
+    """Raise one clear ValueError when ``value`` is not one of ``choices``."""
+    if value not in choices:
+        names = ", ".join(map(str, choices))
+        raise ValueError(f"unknown {what} {value!r}; choose one of: {names}.")
+    return value
+
+
+def check_positive(what, value):
+    """Raise one clear error unless ``value`` is a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{what} must be a number, not {type(value).__name__}.")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{what} must be a finite number greater than 0, but is {value}.")
+    return float(value)
+
+
+class BookWidget:
+    """Base for the book's widgets: ``.widget`` is the ipywidgets box, ``.figure`` the figure.
+
+    Displaying the object shows the live widget; the same display also carries the current
+    figure as a PNG, so a notebook viewer without a kernel (GitHub, nbviewer) shows the
+    static picture instead of nothing.
+    """
+
+    widget = None
+    view = None
+
+    @property
+    def figure(self):
+        return self.view.fig
+
+    def _summary(self):
+        return type(self).__name__
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = dict(data)
+        data["image/png"] = base64.b64encode(self.view.png or self.view.refresh()).decode("ascii")
+        data["text/plain"] = self._summary()
+        return data, meta
