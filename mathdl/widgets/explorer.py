@@ -111,7 +111,7 @@ class GradientDescentExplorer(BookWidget):
             p = tensor(self._start.copy(), requires_grad=True)
             kw = {"lr": self._lr} | _hyper_for_optim(o, self.hyper[o])
             self._runs[o] = {"p": p, "opt": optim.get(o, [p], **kw), "path": [self._start.copy()],
-                             "grad": [self.land.gradient(self._start)], "diverged": None,
+                             "diverged": None,
                              "rng": np.random.default_rng([self.seed, k])}
         if redraw and self._controls_ready:
             self._set_play(0)
@@ -137,7 +137,6 @@ class GradientDescentExplorer(BookWidget):
                 r["diverged"] = len(r["path"])
                 return
             r["path"].append(new)
-            r["grad"].append(self.land.gradient(new))
 
     def step(self):
         """One step of every selected optimizer that has not diverged."""
@@ -247,7 +246,7 @@ class GradientDescentExplorer(BookWidget):
                 loss = np.maximum(loss - f_min, 1e-16)
             art["loss"][o].set_data(np.arange(len(loss)), loss)
             top = max(top, len(loss))
-            g = r["grad"][-1]
+            g = self._grad[o]
             norm = np.linalg.norm(g)
             tips.append(-g / norm * size if norm > 0 else np.zeros(2))
         art["arrows"].set_offsets(np.array([r["path"][-1] for r in self._runs.values()]))
@@ -282,6 +281,7 @@ class GradientDescentExplorer(BookWidget):
             return
         if self.view.fig is None:
             self.view.fig, self._art = self._new_figure()
+        self._grad = {o: self.land.gradient(r["path"][-1]) for o, r in self._runs.items()}
         self._draw()
         art, canvas = self._art, self.view.fig.canvas
         limits = (art["lax"].get_xlim(), art["lax"].get_ylim())
@@ -299,7 +299,7 @@ class GradientDescentExplorer(BookWidget):
     def _update_panel(self):
         rows, colors = [], []
         for o, r in self._runs.items():
-            path, g = r["path"], r["grad"][-1]
+            path, g = r["path"], self._grad[o]
             stepped = np.linalg.norm(path[-1] - path[-2]) if len(path) > 1 else 0.0
             state = f"diverged at step {r['diverged']}" if r["diverged"] is not None else "running"
             rows.append((o, len(path) - 1, fmt(path[-1][0]), fmt(path[-1][1]),

@@ -1,0 +1,62 @@
+"""Benchmark: one step plus full redraw (figure drawn and encoded as the PNG the browser gets).
+
+Run: python tests/benchmarks/bench_widgets.py
+Target (DESIGN.md): ≤ 50 ms per step; 100 ms is where "instant" ends. The cases are measured
+interleaved, round-robin, and the median is reported, so a slow moment hits every case alike.
+The explorer's steady step blits the moving artists onto a cached background; its "new axes"
+case forces the full draw that happens when the loss panel's axes change (rarely: decades).
+"""
+
+import statistics
+import time
+
+from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer
+
+TARGET_MS = 50.0
+
+
+def main(rounds=25):
+    gd = GradientDescentExplorer("rosenbrock", ("sgd", "momentum", "adam"), lr=1e-3)
+    cs = ChainRuleStepper(preset="network")
+    lr_slider = gd.controls["lr"]
+
+    def explorer_step():
+        gd.step()
+
+    def explorer_step_new_axes():
+        gd._art["limits"] = None   # as if the loss axes had just changed
+        gd.step()
+
+    def stepper_step():
+        if cs.phase == "done":
+            cs.reset(redraw=False)
+        cs.step()
+
+    def explorer_slider():   # a control change rebuilds and replays every step taken so far
+        gd.reset(redraw=False)
+        gd.run(100)
+        lr_slider.value = 1.2e-3 if lr_slider.value < 1.1e-3 else 1e-3
+
+    cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
+             "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
+             "stepper: step + redraw (2-2-1 network)": stepper_step,
+             "explorer: lr slider moved (rebuild + replay 100 steps)": explorer_slider}
+    times = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, case in cases.items():
+            start, cpu = time.perf_counter(), time.process_time()
+            case()
+            times[name].append((time.perf_counter() - start, time.process_time() - cpu))
+    print(f"{'case':<56} {'median ms':>9} {'p90 ms':>7} {'CPU ms':>7} {'/ target':>8}")
+    for name, ts in times.items():
+        wall, cpu = [t for t, _ in ts], [c for _, c in ts]
+        med, p90 = statistics.median(wall) * 1e3, statistics.quantiles(wall, n=10)[-1] * 1e3
+        print(f"{name:<56} {med:>9.1f} {p90:>7.1f} {statistics.median(cpu) * 1e3:>7.1f} "
+              f"{med / TARGET_MS:>8.2f}")
+    print("(wall-clock median and 90th percentile; CPU = this process's own CPU time, which a "
+          "busy machine inflates less)")
+    print(f"target: {TARGET_MS:.0f} ms per step (ratio ≤ 1 meets it); {rounds} interleaved rounds")
+
+
+if __name__ == "__main__":
+    main()
