@@ -204,8 +204,8 @@ class GradientDescentExplorer(BookWidget):
             ax.plot(*s, marker="x", ms=8, color=COLORS["muted"], ls="none")
         ax.set(xlim=land.xlim, ylim=land.ylim, xlabel="x", ylabel="y", title=land.formula)
         ax.set_aspect("auto")
-        ax.plot(*self._start, "o", color=COLORS["text"], ms=5)
-        art = {"ax": ax, "lax": lax, "path": {}, "dot": {}, "loss": {}}
+        art = {"ax": ax, "lax": lax, "path": {}, "dot": {}, "loss": {},
+               "start": ax.plot([], [], "o", color=COLORS["text"], ms=5)[0]}
         for o in self.optimizers:
             c, ls = OPTIMIZER_COLORS[o], OPTIMIZER_STYLES[o]
             art["path"][o], = ax.plot([], [], color=c, ls=ls, lw=1.6, label=o)
@@ -218,15 +218,17 @@ class GradientDescentExplorer(BookWidget):
         art["eigtext"] = [ax.text(0, 0, "", color=COLORS["curvature"], fontsize=8)
                           for _ in range(2)]
         art["label"] = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=8,
-                               color=COLORS["curvature"])
+                               color=COLORS["curvature"],
+                               bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
         ax.legend(loc="upper right", fontsize=8)
         shifted = land.f_min is not None
         lax.set(xlabel="step", ylabel="f − f_min" if shifted else "f",
                 yscale="log" if shifted else "linear", title="loss")
         art["banner"] = fig.text(0.5, 0.955, "", ha="center", color="white", fontweight="bold",
                                  bbox={"facecolor": COLORS["gradient"], "edgecolor": "none"})
-        art["moving"] = [*art["path"].values(), *art["dot"].values(), *art["loss"].values(),
-                         art["arrows"], *art["eig"], *art["eigtext"], art["label"], art["banner"]]
+        art["moving"] = [art["start"], *art["path"].values(), *art["dot"].values(),
+                         *art["loss"].values(), art["arrows"], *art["eig"], *art["eigtext"],
+                         art["label"], art["banner"]]
         for a in art["moving"]:   # left out of fig.draw(); blitted onto the cached background
             a.set_animated(True)
         art["background"] = art["limits"] = None
@@ -237,6 +239,7 @@ class GradientDescentExplorer(BookWidget):
         (x0, x1), (y0, y1) = land.xlim, land.ylim
         size = 0.12 * max(x1 - x0, y1 - y0)   # arrow and eigen-direction length on the plot
         tips, f_min, top = [], land.f_min, 0
+        art["start"].set_data(self._start[:1], self._start[1:])
         for o, r in self._runs.items():
             path = np.array(r["path"])
             art["path"][o].set_data(path[:, 0], path[:, 1])
@@ -405,17 +408,18 @@ class GradientDescentExplorer(BookWidget):
             c["optimizers"].value = change["old"]
             self._syncing = False
             return
-        old = self.land.name
+        old = (self.land.name, self.landscape_params, self.optimizers)
         self._configure(name, params, tuple(c["optimizers"].value), c["lr"].value, start,
                         hyper, self.seed)
         self._syncing = True
-        if self.land.name != old or change["owner"] in (c["condition"], c["angle"]):
+        if old[:2] != (self.land.name, self.landscape_params):
             for key, lim in (("x", self.land.xlim), ("y", self.land.ylim)):
                 c[key].min, c[key].max = -1e9, 1e9
                 c[key].value = self._start[0 if key == "x" else 1]
                 c[key].min, c[key].max = lim
         self._syncing = False
         self._sync_controls()
-        self.view.fig = None
+        if old != (self.land.name, self.landscape_params, self.optimizers):
+            self.view.fig = None   # new contour or new legend: a new figure
         self.view.alt = self._summary()
         self.run(steps)
