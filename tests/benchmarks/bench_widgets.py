@@ -16,7 +16,8 @@ TARGET_MS = 50.0
 
 
 def main(rounds=25):
-    gd = GradientDescentExplorer("rosenbrock", ("sgd", "momentum", "adam"), lr=1e-3)
+    # 20 steps on creation + 2 per round stay on the loss panel's 0..100 axis
+    gd = GradientDescentExplorer("rosenbrock", ("sgd", "momentum", "adam"), lr=1e-3, steps=20)
     cs = ChainRuleStepper(preset="network")
     lr_slider = gd.controls["lr"]
 
@@ -33,14 +34,12 @@ def main(rounds=25):
         cs.step()
 
     def explorer_slider():   # a control change rebuilds and replays every step taken so far
-        gd.reset(redraw=False)
-        gd.run(80)   # (so the steps of the other cases stay within the loss panel's 0..100 axis)
         lr_slider.value = 1.2e-3 if lr_slider.value < 1.1e-3 else 1e-3
 
     cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
              "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
              "stepper: step + redraw (2-2-1 network)": stepper_step,
-             "explorer: lr slider moved (rebuild + replay 80 steps)": explorer_slider}
+             "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, case in cases.items():
