@@ -128,7 +128,7 @@ def test_divergence_on_a_quadratic_is_flagged_exactly_above_2_over_L(factor, fla
 def test_huge_steps_stop_every_optimizer_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with np.errstate(all="raise"):
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
             gd = GradientDescentExplorer("rosenbrock", ALL, lr=50.0, steps=200)
     assert gd.diverged["gd"] and gd.diverged["momentum"]
     for o in ALL:
@@ -346,3 +346,20 @@ def test_in_a_kernel_step_updates_the_displayed_output():
 def test_figures_draw_on_their_own_agg_canvas():
     gd = GradientDescentExplorer(steps=1)
     assert gd.figure.canvas.__class__.__name__ == "FigureCanvasAgg"
+
+
+@pytest.mark.parametrize("landscape", md.landscapes.names())
+def test_every_landscape_with_every_optimizer_stays_finite_and_quiet(landscape):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            gd = GradientDescentExplorer(landscape, ALL, lr=1.0, steps=30)
+    for o in ALL:
+        assert np.all(np.isfinite(gd.paths[o])) and np.all(np.isfinite(gd.losses[o]))
+        assert gd.diverged[o] == (len(gd.paths[o]) < 31)
+
+
+def test_landscape_parameters_survive_other_controls():
+    gd = GradientDescentExplorer(optimizers=("gd",), steps=3, landscape_params={"b": 10.0})
+    gd.controls["lr"].value = 2e-3
+    assert "10" in gd.land.formula and gd.land.f(0.0, 1.0) == pytest.approx(11.0)

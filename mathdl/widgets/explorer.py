@@ -268,7 +268,8 @@ class GradientDescentExplorer(BookWidget):
             y = line.get_ydata()
             low, high = min(low, y.min()), max(high, y.max())
         if f_min is not None:   # whole decades, so the axes (and background) rarely change
-            low, high = 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high))
+            low = 10.0 ** math.floor(math.log10(low))
+            high = max(10.0 ** math.ceil(math.log10(high)), 10 * low)
         else:
             pad = 0.05 * (high - low) + 1e-12
             low, high = low - pad, high + pad
@@ -396,8 +397,9 @@ class GradientDescentExplorer(BookWidget):
             return
         c, steps = self.controls, self._k
         name = c["landscape"].value
-        params = ({"condition_number": c["condition"].value, "angle": c["angle"].value}
-                  if name == "quadratic" else {})
+        params = dict(self.landscape_params) if name == self.land.name else {}
+        if name == "quadratic":
+            params |= {"condition_number": c["condition"].value, "angle": c["angle"].value}
         start = (c["x"].value, c["y"].value)
         if change["owner"] is c["landscape"]:
             start = None   # a new landscape starts from its own demo point
