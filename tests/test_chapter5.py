@@ -38,6 +38,10 @@ def _unwritten(m):
     ...
 
 
+def _unwritten3(t, W, T):
+    ...
+
+
 # (exercise, answer, expected kind, a phrase the feedback must contain or None)
 CASES = [
     ("learning_rate_ceiling", 1 / 3, "correct", None),
@@ -55,35 +59,42 @@ CASES = [
     ("steps_for_condition_number", 1374, "value", "round up"),
     ("steps_for_condition_number", 1382, "value", "estimate"),
     ("steps_for_condition_number", 100, "value", "too small"),
-    ("mse_gradient", "2*(p - y)", "correct", None),
-    ("mse_gradient", "2p - 2y", "correct", None),
-    ("mse_gradient", "2*(y - p)", "sign", None),                    # residual the wrong way round
-    ("mse_gradient", "p - y", "factor", None),                      # forgot the 2
-    ("mse_gradient", "2*(p - y)*x", "unreadable", None),            # a stray variable
-    ("hinge_derivative", lambda m: np.where(m < 1, -1.0, 0.0), "correct", None),
-    ("hinge_derivative", lambda m: -1.0 * (m < 1), "correct", None),
-    ("hinge_derivative", lambda m: np.where(m < 1, 1.0, 0.0), "sign", None),
-    ("hinge_derivative", lambda m: np.where(m < 0, -1.0, 0.0), "value", None),   # kink at 0
-    ("hinge_derivative", lambda m: np.maximum(0, 1 - m), "value", None),         # the loss itself
-    ("hinge_derivative", _unwritten, "blank", None),
+    ("logistic_gradient", "sigmoid(s)", "correct", None),
+    ("logistic_gradient", "exp(s)/(1 + exp(s))", "correct", None),
+    ("logistic_gradient", "-1/(1 + exp(s))", "offset", None),        # the positive example's
+    ("logistic_gradient", "-sigmoid(s)", "sign", None),
+    ("logistic_gradient", "exp(s)", "value", None),                  # forgot the chain rule's 1/u
+    ("logistic_gradient", "sigmoid(m)", "unreadable", None),         # a stray variable
+    ("squared_hinge_derivative", lambda m: -2 * np.maximum(0, 1 - m), "correct", None),
+    ("squared_hinge_derivative", lambda m: np.where(m < 1, 2 * m - 2, 0.0), "correct", None),
+    ("squared_hinge_derivative", lambda m: 2 * np.maximum(0, 1 - m), "sign", None),
+    ("squared_hinge_derivative", lambda m: -np.maximum(0, 1 - m), "factor", None),  # lost the 2
+    ("squared_hinge_derivative", lambda m: np.where(m < 1, -1.0, 0.0), "value", None),  # hinge
+    ("squared_hinge_derivative", _unwritten, "blank", None),
     ("momentum_two_steps", 0.46, "correct", None),
     ("momentum_two_steps", 0.64, "value", "plain gradient descent"),
     ("momentum_two_steps", 0.8, "value", "one more"),
     ("adam_first_step", 4.99, "correct", None),
     ("adam_first_step", 2.5, "value", "plain gradient step"),
     ("adam_first_step", 5 - 0.01 * 25 / math.sqrt(62.5), "value", "bias"),
-    ("batch_noise", 0.4, "correct", None),
-    ("batch_noise", 0.2, "value", "variance"),
-    ("batch_noise", 3.2, "value", "smaller"),
-    ("soft_threshold", lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0), "correct", None),
-    ("soft_threshold", lambda w, t: np.where(np.abs(w) > t, w - t * np.sign(w), 0.0), "correct",
-     None),
-    ("soft_threshold", lambda w, t: w - t * np.sign(w), "value", None),     # crosses zero
-    ("soft_threshold", lambda w, t: np.where(np.abs(w) > t, w, 0.0), "value", None),  # hard
-    ("gaussian_prior_lambda", "1/sigma**2", "correct", None),
-    ("gaussian_prior_lambda", "sigma^-2", "correct", None),
-    ("gaussian_prior_lambda", "1/(2 sigma^2)", "factor", None),
-    ("gaussian_prior_lambda", "sigma**2", "value", None),
+    ("batch_noise", 1024, "correct", None),
+    ("batch_noise", 128, "value", "square"),
+    ("batch_noise", 2, "value", "grow"),
+    ("batch_noise", 256, "factor", None),
+    ("warmup_cosine", lambda t, W, T: (t + 1) / W if t < W
+     else 0.5 * (1 + np.cos(np.pi * (t - W) / (T - W))), "correct", None),
+    ("warmup_cosine", lambda t, W, T: md.schedules.linear_warmup(int(W), then=md.schedules.cosine(
+        int(T - W)))(int(t)), "correct", None),
+    ("warmup_cosine", lambda t, W, T: (t + 1) / W if t < W
+     else 0.5 * (1 + np.cos(np.pi * t / T)), "value", "(10, 10, 100)"),   # cosine clock not reset
+    ("warmup_cosine", lambda t, W, T: t / W if t < W
+     else 0.5 * (1 + np.cos(np.pi * (t - W) / (T - W))), "value", "(0, 10, 100)"),  # t, not t+1
+    ("warmup_cosine", _unwritten3, "blank", None),
+    ("gaussian_prior_lambda", "1/(n*sigma**2)", "correct", None),
+    ("gaussian_prior_lambda", "n^-1 sigma^-2", "correct", None),
+    ("gaussian_prior_lambda", "1/(2 n sigma^2)", "factor", None),
+    ("gaussian_prior_lambda", "1/sigma**2", "value", None),          # forgot the mean's 1/n
+    ("gaussian_prior_lambda", "n/sigma**2", "value", None),
     ("classify_critical_point", [-6, 2], "correct", None),
     ("classify_critical_point", [2, -6], "value", "smallest first"),
     ("classify_critical_point", [6, 2], "value", "(1, 0)"),
@@ -143,31 +154,39 @@ def test_steps_key_is_the_first_step_below_one_in_a_million():
     assert k == 1375 and ch5.steps_for_condition_number.check(k)
 
 
-def test_mse_gradient_key_by_sympy():
-    p, y = sp.symbols("p y", real=True)
-    assert ch5.mse_gradient.check(sp.diff((p - y) ** 2, p))
+def test_logistic_gradient_key_by_mathdl_and_sympy():
+    s_ = sp.Symbol("s", real=True)
+    assert ch5.logistic_gradient.check(sp.diff(sp.log(1 + sp.exp(s_)), s_))
+    # mathdl's own logistic loss, for a negative example (target 0), differentiated by autodiff
+    for score in (-2.0, 0.3, 4.0):
+        z = md.tensor([score], requires_grad=True)
+        md.nn.binary_cross_entropy_with_logits(z, [0.0]).backward()
+        assert np.isclose(z.grad[0], 1 / (1 + np.exp(-score)))
 
 
-def test_hinge_key_is_mathdl_autodiff_of_the_hinge():
+def test_squared_hinge_key_is_mathdl_autodiff():
     def via_mathdl(m):
         x = md.tensor(np.asarray(m, dtype=float), requires_grad=True)
-        (1 - x).relu().sum().backward()   # d/dm of a sum of hinges is each entry's own slope
+        ((1 - x).relu() ** 2).sum().backward()   # each entry's own derivative
         return x.grad
 
-    assert ch5.hinge_derivative.check(via_mathdl)
+    assert ch5.squared_hinge_derivative.check(via_mathdl)
 
 
-def test_soft_threshold_key_is_the_proximal_map_of_the_l1_norm():
-    def formula(w, t):
-        return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+def test_warmup_cosine_key_is_the_library_schedule():
+    def library(t, W, T):
+        return md.schedules.linear_warmup(int(W), then=md.schedules.cosine(int(T - W)))(int(t))
 
-    assert ch5.soft_threshold.check(formula)
-    # the proximal map of t|.|: argmin_z (z - w)^2 / 2 + t |z|, found by brute force on a grid
+    assert ch5.warmup_cosine.check(library)
+
+
+def test_soft_threshold_is_the_proximal_map_of_the_l1_norm():
+    """The notebook's ISTA step: argmin_z (z - w)^2 / 2 + t |z|, found by brute force."""
     z = np.linspace(-5, 5, 100_001)
     rng = np.random.default_rng(0)
     for w, t in zip(rng.uniform(-4, 4, 30), rng.uniform(0, 2, 30)):
         brute = z[np.argmin((z - w) ** 2 / 2 + t * np.abs(z))]
-        assert abs(brute - formula(w, t)) < 2e-4, (w, t)
+        assert abs(brute - np.sign(w) * max(abs(w) - t, 0.0)) < 2e-4, (w, t)
 
 
 def test_momentum_and_adam_keys_by_mathdl_optimizers():
@@ -189,16 +208,17 @@ def test_momentum_and_adam_keys_by_mathdl_optimizers():
 def test_batch_noise_key_by_simulation():
     rng = np.random.default_rng(0)
     population = rng.normal(size=1_000_000)
-    rms = {B: np.sqrt(np.mean(rng.choice(population, (20_000, B)).mean(axis=1) ** 2))
-           for B in (16, 64)}
-    ratio = rms[64] / rms[16]
-    assert abs(ratio - 0.5) < 0.02 and ch5.batch_noise.check(0.8 * 0.5)
+    rms = {B: np.sqrt(np.mean(rng.choice(population, (4000, B)).mean(axis=1) ** 2))
+           for B in (16, 1024)}
+    assert abs(0.8 * rms[1024] / rms[16] - 0.1) < 0.005 and ch5.batch_noise.check(1024)
 
 
 def test_prior_key_by_sympy():
-    theta, sigma, lam = sp.symbols("theta sigma lambda", positive=True)
-    nll = -sp.log(sp.exp(-theta ** 2 / (2 * sigma ** 2)) / sp.sqrt(2 * sp.pi * sigma ** 2))
-    solved = sp.solve(sp.Eq(sp.diff(nll, theta), sp.diff(lam / 2 * theta ** 2, theta)), lam)
+    theta, sigma, lam, n = sp.symbols("theta sigma lambda n", positive=True)
+    log_prior = -sp.log(sp.exp(-theta ** 2 / (2 * sigma ** 2)) / sp.sqrt(2 * sp.pi * sigma ** 2))
+    # MAP objective divided by n: the prior's share must equal (lambda/2) theta^2, up to constants
+    solved = sp.solve(sp.Eq(sp.diff(log_prior / n, theta), sp.diff(lam / 2 * theta ** 2, theta)),
+                      lam)
     assert len(solved) == 1 and ch5.gaussian_prior_lambda.check(solved[0])
 
 

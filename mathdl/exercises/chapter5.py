@@ -72,29 +72,33 @@ steps_for_condition_number = Exercise(
              "proportional to the condition number.)",
 )
 
-mse_gradient = Exercise(
-    "What is the derivative of the squared error (p - y)² with respect to the prediction p? "
-    "Answer with a formula in p and y, as a string.",
-    check=symbolic("2*(p - y)", variables="p y"),
-    hint="Chain rule: the outer function is $u^2$, the inner one $u = p - y$ with "
-         "$du/dp = 1$.",
-    solution="$\\frac{\\partial}{\\partial p}(p - y)^2 = 2(p - y)$: the pull on a prediction is "
-             "proportional to its error, written `'2*(p - y)'`.",
+logistic_gradient = Exercise(
+    "A negative example (label y = -1) with score s has margin m = -s and logistic loss "
+    "log(1 + exp(-m)) = log(1 + exp(s)). What is its derivative with respect to the score s? "
+    "Answer with a formula in s, as a string.",
+    check=symbolic("1/(1 + exp(-s))", variables="s"),
+    hint="Chain rule with $u = 1 + e^{s}$: $\\frac{d}{ds}\\log u = \\frac{1}{u}\\,\\frac{du}{ds}$. "
+         "Then divide top and bottom by $e^{s}$.",
+    solution="$\\frac{d}{ds}\\log(1 + e^{s}) = \\frac{e^{s}}{1 + e^{s}} = \\sigma(s)$: the "
+             "predicted probability of the positive class, `'sigmoid(s)'`. Training pushes the "
+             "score down with a force equal to how much probability it wrongly gives to +1.",
 )
 
 
-def _hinge_grad(m):
-    return -(np.asarray(m) < 1).astype(np.float64)
+def _squared_hinge_grad(m):
+    return -2.0 * np.maximum(0.0, 1.0 - np.asarray(m, dtype=np.float64))
 
 
-hinge_derivative = Exercise(
-    "Write hinge_grad(m) that returns the derivative of max(0, 1 - m) with respect to the "
-    "margin m, for a numpy array of margins (none of them exactly 1).",
-    check=code(_hinge_grad, [np.array([-2.0, 0.5, 3.0]), np.array([1.5, 0.99, -0.01, 10.0]),
-                             np.array([[0.0, 2.0], [1.2, -5.0]])]),
-    hint="Below margin 1 the loss is $1 - m$, whose slope is $-1$; above it the loss is the "
-         "constant 0. `np.where` or a boolean mask does it without a loop.",
-    solution="`def hinge_grad(m): return np.where(m < 1, -1.0, 0.0)`",
+squared_hinge_derivative = Exercise(
+    "Write squared_hinge_grad(m) that returns the derivative of the squared hinge loss "
+    "max(0, 1 - m)**2 with respect to the margin m, for a numpy array of margins.",
+    check=code(_squared_hinge_grad, [np.array([-2.0, 0.5, 3.0]),
+                                     np.array([1.5, 0.99, -0.01, 10.0]),
+                                     np.array([[0.0, 2.0], [1.2, -5.0]])]),
+    hint="Chain rule: the outer function is $u^2$ with $u = \\max(0, 1 - m)$, and $du/dm$ is $-1$ "
+         "below margin 1 and $0$ above it. `np.maximum` avoids a loop.",
+    solution="`def squared_hinge_grad(m): return -2 * np.maximum(0, 1 - m)`. Unlike the plain "
+             "hinge, the pull fades smoothly to zero as the margin reaches 1.",
 )
 
 momentum_two_steps = Exercise(
@@ -130,42 +134,50 @@ adam_first_step = Exercise(
 
 batch_noise = Exercise(
     "With batches of 16, the mini-batch gradient's deviation from the full gradient has "
-    "root-mean-square size 0.8 (the data set is huge). What is it with batches of 64?",
-    check=_with_nudges(numeric(0.4, rtol=1e-6), [
-        (0.2, "0.2 divides by 4: that is how the *variance* (the squared size) scales. The size is "
-              "its square root."),
-        (3.2, "Larger batches average more examples, so the noise gets smaller, not larger."),
+    "root-mean-square size 0.8 (the data set is huge). Which batch size brings it down to 0.1?",
+    check=_with_nudges(numeric(1024, rtol=1e-6), [
+        (128, "128 is 8 times 16, the factor by which the size must shrink. But the size only "
+              "falls like 1/sqrt(B): the batch must grow by the square of that factor."),
+        (2, "Larger batches average more examples, so the noise gets smaller, not larger: "
+            "the batch must grow."),
     ]),
-    hint="The variance of an average of $B$ independent terms is $\\sigma^2/B$. The "
-         "root-mean-square size is the square root of the variance.",
-    solution="Size $\\propto 1/\\sqrt B$: four times the batch halves it, $0.8/2 = 0.4$.",
+    hint="The variance of an average of $B$ independent terms is $\\sigma^2/B$, so the "
+         "root-mean-square size is proportional to $1/\\sqrt B$.",
+    solution="The size must shrink by a factor $8$, so $B$ must grow by $8^2 = 64$: "
+             "$B = 16 \\cdot 64 = 1024$. Noise is expensive to remove by brute force.",
 )
 
 
-def _soft_threshold(w, t):
-    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+def _warmup_cosine(t, W, T):
+    t, W, T = float(t), float(W), float(T)
+    if t < W:
+        return (t + 1) / W
+    return 0.5 * (1 + np.cos(np.pi * (t - W) / (T - W)))
 
 
-soft_threshold = Exercise(
-    "Write soft_threshold(w, t) for a numpy array w and a threshold t ≥ 0: move every entry "
-    "toward 0 by t, and set to exactly 0 any entry that would cross zero.",
-    check=code(_soft_threshold, [(np.array([3.0, -0.5, 0.2, -2.0]), 1.0),
-                                 (np.array([[0.1, -0.1], [5.0, -5.0]]), 0.3),
-                                 (np.array([1.0, -1.0, 0.0]), 0.0)]),
-    hint="The size becomes $\\max(|w| - t, 0)$; the sign stays the sign of $w$ (`np.sign`, "
-         "`np.abs`, `np.maximum`).",
-    solution="`def soft_threshold(w, t): return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)`",
+warmup_cosine = Exercise(
+    "Write warmup_cosine(t, W, T), the learning-rate factor at step t (t = 0, 1, ..., T) of a "
+    "linear warm-up over W steps, (t + 1)/W for t < W, followed by a cosine decay from 1 to 0 "
+    "over the remaining T - W steps.",
+    check=code(_warmup_cosine, [(0, 10, 100), (4, 10, 100), (9, 10, 100), (10, 10, 100),
+                                (55, 10, 100), (100, 10, 100), (3, 1, 7)]),
+    hint="After the warm-up, start the cosine's own clock at zero: $s = t - W$ runs from 0 to "
+         "$T - W$, and the cosine factor is $\\tfrac12(1 + \\cos(\\pi s / (T - W)))$.",
+    solution="`def warmup_cosine(t, W, T): return (t + 1) / W if t < W else 0.5 * (1 + "
+             "np.cos(np.pi * (t - W) / (T - W)))` (the same as `md.schedules.linear_warmup(W, "
+             "then=md.schedules.cosine(T - W))`).",
 )
 
 gaussian_prior_lambda = Exercise(
-    "Minimising Σᵢ NLLᵢ(θ) + (λ/2)‖θ‖² is MAP estimation with a Gaussian prior N(0, σ²) on every "
-    "weight. Express λ in terms of sigma (a formula as a string).",
-    check=symbolic("1/sigma**2", variables="sigma"),
-    hint="Write $-\\log$ of the Gaussian density $\\mathcal N(\\theta; 0, \\sigma^2)$ and "
-         "compare its $\\theta$-dependent part with $\\frac{\\lambda}{2}\\theta^2$.",
-    solution="$-\\log \\mathcal N(\\theta; 0, \\sigma^2) = \\theta^2/(2\\sigma^2) "
-             "+ \\text{const}$, so $\\lambda = 1/\\sigma^2$: a narrow prior (small $\\sigma$) "
-             "means strong decay.",
+    "Training minimises the *mean* negative log-likelihood over n examples plus (λ/2)‖θ‖². "
+    "Which λ makes this the MAP estimate under a Gaussian prior N(0, σ²) on every weight? "
+    "Answer with a formula in sigma and n, as a string.",
+    check=symbolic("1/(n*sigma**2)", variables="sigma n"),
+    hint="MAP minimises the *sum* of the negative log-likelihoods plus $-\\log p(\\theta)$. "
+         "Divide that whole objective by $n$ (which does not move its minimum) and compare.",
+    solution="MAP minimises $\\sum_i \\text{NLL}_i + \\|\\theta\\|^2/(2\\sigma^2)$. Dividing by "
+             "$n$ gives the mean NLL $+\\,\\|\\theta\\|^2/(2n\\sigma^2)$, so "
+             "$\\lambda = 1/(n\\sigma^2)$: with more data the same prior means weaker decay.",
 )
 
 classify_critical_point = Exercise(
@@ -186,5 +198,6 @@ classify_critical_point = Exercise(
 )
 
 EXERCISES = ["learning_rate_ceiling", "optimal_learning_rate", "steps_for_condition_number",
-             "mse_gradient", "hinge_derivative", "momentum_two_steps", "adam_first_step",
-             "batch_noise", "soft_threshold", "gaussian_prior_lambda", "classify_critical_point"]
+             "logistic_gradient", "squared_hinge_derivative", "momentum_two_steps",
+             "adam_first_step", "batch_noise", "warmup_cosine", "gaussian_prior_lambda",
+             "classify_critical_point"]
