@@ -19,10 +19,15 @@ import importlib.util
 import os
 from pathlib import Path
 
-import nbval
 import pytest
-from nbval.kernel import RunningKernel
-from nbval.plugin import IPyNbCell, IPyNbFile
+
+try:
+    import nbval
+    from nbval.kernel import RunningKernel
+    from nbval.plugin import IPyNbCell, IPyNbFile
+except ImportError as err:
+    raise ImportError(f'{err.name} is missing: the tests need the test extra, '
+                      f'pip install -e ".[test]"') from err
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "update_display_data"}
