@@ -17,7 +17,17 @@ import numpy as np
 
 from ..graph import layout, trace
 from ..tensor import Tensor, no_grad, tensor
-from .common import COLORS, BookWidget, FigureView, W, check_choice, fmt, new_canvas, table
+from .common import (
+    COLORS,
+    BookWidget,
+    FigureView,
+    W,
+    check_choice,
+    fmt,
+    new_canvas,
+    png_bytes,
+    table,
+)
 
 
 def _neuron(x1, w1, x2, w2, b):
@@ -337,6 +347,15 @@ class ChainRuleStepper(BookWidget):
         fig.text(0.99, 0.99, "value", color=COLORS["value"], ha="right", va="top", fontsize=8)
         fig.text(0.99, 0.95 if height < 4 else 0.97, "gradient", color=COLORS["gradient"],
                  ha="right", va="top", fontsize=8)
+        art["ring"] = FancyBboxPatch((0, 0), 2 * bw, 2 * bh, boxstyle="round,pad=0.02", fc="none",
+                                     ec=COLORS["highlight"], lw=2.5, visible=False)
+        ax.add_patch(art["ring"])
+        # boxes and titles never change: they are the cached background; the rest is blitted
+        art["moving"] = [*art["arrow"].values(), *art["edge"].values(), art["ring"],
+                         *art["value"].values(), *art["grad"].values(), art["caption"]]
+        for a in art["moving"]:
+            a.set_animated(True)
+        art["background"] = None
         self._art = art
         return fig
 
@@ -348,9 +367,11 @@ class ChainRuleStepper(BookWidget):
             art["value"][name].set_text("?" if v is None else fmt(v))
             art["value"][name].set_color(COLORS["value"] if v is not None else COLORS["muted"])
             art["grad"][name].set_text("" if g is None else f"∇ {fmt(g)}")
-            on = name == act_node
-            art["box"][name].set_edgecolor(COLORS["highlight"] if on else COLORS["muted"])
-            art["box"][name].set_linewidth(2.5 if on else 1.0)
+        art["ring"].set_visible(act_node is not None)
+        if act_node is not None:
+            x, y = self.pos[act_node]
+            art["ring"].set_x(x - art["ring"].get_width() / 2)
+            art["ring"].set_y(y - art["ring"].get_height() / 2)
         for e, arrow in art["arrow"].items():
             u, v, _ = e
             on = v == act_node
@@ -373,8 +394,20 @@ class ChainRuleStepper(BookWidget):
         if self.view.fig is None:
             self.view.fig = self._new_figure()
         self._draw_state(self._state)
-        self.view.refresh()
+        self._render()
+        self.view.refresh(draw=False)
         self._update_panel()
+
+    def _render(self):
+        """Draw the still parts once and cache them; then only blit the moving artists."""
+        fig, art = self.view.fig, self._art
+        if art["background"] is None:
+            fig.canvas.draw()
+            art["background"] = fig.canvas.copy_from_bbox(fig.bbox)
+        else:
+            fig.canvas.restore_region(art["background"])
+        for a in art["moving"]:
+            fig.draw_artist(a)
 
     def static_png(self):
         """PNG of the finished sweep (all values and gradients), for viewers without a kernel."""
@@ -388,10 +421,10 @@ class ChainRuleStepper(BookWidget):
         self._state = saved
         self._draw_state({**done, "active": None,
                           "lines": ["forward pass, then backward pass: every value and gradient"]})
-        from .common import png_bytes
-        png = png_bytes(self.figure)
+        self._render()
+        png = png_bytes(self.figure, draw=False)
         self._draw_state(saved)
-        self.view.fig.canvas.draw()
+        self._render()
         return png
 
     def _repr_mimebundle_(self, **kwargs):
