@@ -207,6 +207,7 @@ def test_step_play_and_reset_buttons():
     ({"start": (np.nan, 1.0)}, "inside the plot window"), ({"steps": -1}, "steps"),
     ({"hyper": {"gd": {"momentum": 0.5}}}, "not selected"),
     ({"hyper": {"adam": {"beta1": 1.5}}}, "beta1"), ({"hyper": {"sgd": {"noise": -1.0}}}, "noise"),
+    ({"seed": -3}, "seed"), ({"seed": "a"}, "seed"),
 ])
 def test_bad_input_is_one_clear_sentence(kwargs, words):
     with pytest.raises(ValueError, match=words) as err:
@@ -363,3 +364,11 @@ def test_landscape_parameters_survive_other_controls():
     gd = GradientDescentExplorer(optimizers=("gd",), steps=3, landscape_params={"b": 10.0})
     gd.controls["lr"].value = 2e-3
     assert "10" in gd.land.formula and gd.land.f(0.0, 1.0) == pytest.approx(11.0)
+
+
+def test_settings_given_in_code_survive_the_sliders():
+    gd = GradientDescentExplorer("quadratic", ("gd", "adam"), lr=0.1, steps=10,
+                                 hyper={"adam": {"lr": 0.05}})
+    gd.controls["adam.beta1"].value = 0.8
+    want = hand_run(gd.land, "adam", 0.05, gd.land.start, 10, {"betas": (0.8, 0.999)})
+    np.testing.assert_array_equal(gd.paths["adam"], want)

@@ -62,6 +62,8 @@ class GradientDescentExplorer(BookWidget):
                  start=None, *, hyper=None, steps=100, landscape_params=None, seed=0):
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
             raise ValueError(f"steps must be a whole number >= 0, not {steps!r}.")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"seed must be a whole number >= 0, not {seed!r}.")
         self._controls_ready = False
         self._configure(landscape, dict(landscape_params or {}), optimizers, lr, start,
                         hyper or {}, seed)
@@ -403,8 +405,10 @@ class GradientDescentExplorer(BookWidget):
         start = (c["x"].value, c["y"].value)
         if change["owner"] is c["landscape"]:
             start = None   # a new landscape starts from its own demo point
-        hyper = {o: {k: c[f"{o}.{k}"].value} for o, k, *_ in HYPER
-                 if o in c["optimizers"].value}
+        hyper = {o: dict(self.hyper.get(o, {})) for o in c["optimizers"].value}
+        for o, k, *_ in HYPER:   # the sliders' values, over settings given in code (e.g. "lr")
+            if o in hyper:
+                hyper[o][k] = c[f"{o}.{k}"].value
         if not c["optimizers"].value:   # keep at least one selected
             self._syncing = True
             c["optimizers"].value = change["old"]
