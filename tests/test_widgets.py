@@ -372,3 +372,30 @@ def test_settings_given_in_code_survive_the_sliders():
     gd.controls["adam.beta1"].value = 0.8
     want = hand_run(gd.land, "adam", 0.05, gd.land.start, 10, {"betas": (0.8, 0.999)})
     np.testing.assert_array_equal(gd.paths["adam"], want)
+
+
+def full_redraw(fig):
+    """The frame a plain full draw gives (every artist drawn, nothing cached)."""
+    moving = [a for a in fig.findobj() if a.get_animated()]
+    for a in moving:
+        a.set_animated(False)
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba()).copy()
+    for a in moving:
+        a.set_animated(True)
+    return image
+
+
+def test_cached_redraws_show_the_same_picture_as_a_full_draw():
+    """Blitting onto a cached background may only differ in stacking order (a few pixels
+    where a path crosses the legend), never by stale paths, dots or numbers."""
+    gd = GradientDescentExplorer(steps=5)
+    cs = ChainRuleStepper(preset="network")
+    actions = [gd.step, lambda: gd.run(200), lambda: setattr(gd.controls["lr"], "value", 2e-3),
+               cs.step, cs.run_forward, cs.backward_step, cs.run_backward, cs.reset]
+    for act in actions:
+        act()
+        fig = gd.figure if act in actions[:3] else cs.figure
+        shown = np.asarray(fig.canvas.buffer_rgba()).copy()
+        differ = (shown != full_redraw(fig)).any(axis=-1).mean()
+        assert differ < 5e-4, (act, differ)

@@ -23,6 +23,7 @@ from .common import (
     FigureView,
     W,
     check_choice,
+    draw_order,
     fmt,
     new_canvas,
     png_bytes,
@@ -353,6 +354,7 @@ class ChainRuleStepper(BookWidget):
         # boxes and titles never change: they are the cached background; the rest is blitted
         art["moving"] = [*art["arrow"].values(), *art["edge"].values(), art["ring"],
                          *art["value"].values(), *art["grad"].values(), art["caption"]]
+        art["moving"] = draw_order(fig, art["moving"])
         for a in art["moving"]:
             a.set_animated(True)
         art["background"] = None

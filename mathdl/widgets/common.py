@@ -19,8 +19,8 @@ from PIL import Image
 
 from ..plotting import BOOK_RC, COLORS
 
-__all__ = ["W", "BOOK_RC", "COLORS", "new_canvas", "png_bytes", "FigureView", "fmt", "table",
-           "banner", "row", "column", "check_choice", "check_positive", "BookWidget"]
+__all__ = ["W", "BOOK_RC", "COLORS", "new_canvas", "png_bytes", "draw_order", "FigureView", "fmt",
+           "table", "banner", "row", "column", "check_choice", "check_positive", "BookWidget"]
 
 
 def new_canvas(width, height):
@@ -42,6 +42,15 @@ def png_bytes(fig, draw=True):
     out = io.BytesIO()
     image.convert("RGB").save(out, format="png", compress_level=1)
     return out.getvalue()
+
+
+def draw_order(fig, artists):
+    """``artists`` sorted the way a full draw of ``fig`` stacks them (axes by axes, then by
+    zorder, ties in the order they were added), so blitting them gives the same picture."""
+    wanted, order = set(artists), []
+    for ax in fig.axes:
+        order += sorted((a for a in ax.get_children() if a in wanted), key=lambda a: a.zorder)
+    return order + sorted((a for a in fig.get_children() if a in wanted), key=lambda a: a.zorder)
 
 
 class FigureView:

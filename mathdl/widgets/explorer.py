@@ -26,6 +26,7 @@ from .common import (
     banner,
     check_choice,
     check_positive,
+    draw_order,
     fmt,
     new_canvas,
     table,
@@ -231,9 +232,10 @@ class GradientDescentExplorer(BookWidget):
         art["moving"] = [art["start"], *art["path"].values(), *art["dot"].values(),
                          *art["loss"].values(), art["arrows"], *art["eig"], *art["eigtext"],
                          art["label"], art["banner"]]
+        art["moving"] = draw_order(fig, art["moving"])
         for a in art["moving"]:   # left out of fig.draw(); blitted onto the cached background
             a.set_animated(True)
-        art["background"] = art["limits"] = None
+        art["base"] = art["background"] = art["limits"] = None
         return fig, art
 
     def _draw(self):
@@ -291,8 +293,14 @@ class GradientDescentExplorer(BookWidget):
         self._draw()
         art, canvas = self._art, self.view.fig.canvas
         limits = (art["lax"].get_xlim(), art["lax"].get_ylim())
-        if limits != art["limits"]:   # the loss axes changed: redraw the still parts once
-            canvas.draw()
+        if limits != art["limits"]:   # the loss axes changed: redraw their still parts once
+            if art["base"] is None:    # the figure without the loss panel, drawn only once
+                art["lax"].set_visible(False)
+                canvas.draw()
+                art["base"] = canvas.copy_from_bbox(self.view.fig.bbox)
+                art["lax"].set_visible(True)
+            canvas.restore_region(art["base"])
+            self.view.fig.draw_artist(art["lax"])
             art["background"], art["limits"] = canvas.copy_from_bbox(self.view.fig.bbox), limits
         else:
             canvas.restore_region(art["background"])
