@@ -331,9 +331,11 @@ class GradientDescentExplorer(BookWidget):
                 f"{fmt(self._lr / v, 3)} × {k} ({fmt(v)})" for k, v in marks.items())
                 + ". Gradient descent converges exactly when lr < 2/L.")
         gone = [o for o, r in self._runs.items() if r["diverged"] is not None]
+        why = ("f has no minimum here, so it falls without bound" if self.land.f_min is None
+               else "try a smaller learning rate")
         self.banner.value = banner(
             f"diverging: {', '.join(gone)} left the region around the plot; those steps were "
-            f"refused (try a smaller learning rate)." if gone else "")
+            f"refused ({why})." if gone else "")
         self.panel.value = "<br>".join(parts)
 
     def _summary(self):
