@@ -399,3 +399,17 @@ def test_cached_redraws_show_the_same_picture_as_a_full_draw():
         shown = np.asarray(fig.canvas.buffer_rgba()).copy()
         differ = (shown != full_redraw(fig)).any(axis=-1).mean()
         assert differ < 5e-4, (act, differ)
+
+
+def test_curvature_menu_moves_the_hessian_to_another_optimizer():
+    gd = GradientDescentExplorer(optimizers=("gd", "adam"), steps=20)
+    c = gd.controls
+    assert gd.focus == "gd"
+    np.testing.assert_array_equal(gd.curvature()[0], gd.paths["gd"][-1])
+    c["focus"].value = "adam"
+    point, lam, *_ = gd.curvature()
+    np.testing.assert_array_equal(point, gd.paths["adam"][-1])
+    np.testing.assert_allclose(lam, np.linalg.eigvalsh(gd.land.hessian(point)))
+    assert "adam's point" in gd.panel.value and "adam's point" in gd._art["label"].get_text()
+    c["optimizers"].value = ("gd",)    # the menu follows the selection
+    assert c["focus"].options == ("gd",) and gd.focus == "gd"

@@ -65,7 +65,7 @@ class GradientDescentExplorer(BookWidget):
             raise ValueError(f"steps must be a whole number >= 0, not {steps!r}.")
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ValueError(f"seed must be a whole number >= 0, not {seed!r}.")
-        self._controls_ready = False
+        self._controls_ready = self._syncing = False
         self._configure(landscape, dict(landscape_params or {}), optimizers, lr, start,
                         hyper or {}, seed)
         self._build_controls()
@@ -184,10 +184,16 @@ class GradientDescentExplorer(BookWidget):
             return None
         return {"1/L": 1 / L, "2/(μ+L)": 2 / (mu + L), "2/L": 2 / L}
 
+    @property
+    def focus(self):
+        """The optimizer at whose current point the Hessian is shown ("curvature at" menu)."""
+        chosen = self.controls["focus"].value if self._controls_ready else None
+        return chosen if chosen in self._runs else self.optimizers[0]
+
     def curvature(self):
-        """At the first optimizer's current point: Hessian eigenvalues, eigenvectors (columns),
+        """At the current point of `focus`: Hessian eigenvalues, eigenvectors (columns),
         condition number |λ|max/|λ|min and the second-derivative label."""
-        point = self._runs[self.optimizers[0]]["path"][-1]
+        point = self._runs[self.focus]["path"][-1]
         H = self.land.hessian(point)
         lam, vec = np.linalg.eigh(H)
         small = np.abs(lam).min()
@@ -265,7 +271,7 @@ class GradientDescentExplorer(BookWidget):
             art["eig"][i].set_data([a[0], b[0]], [a[1], b[1]])
             art["eigtext"][i].set_position(b)
             art["eigtext"][i].set_text(f"λ{i + 1}")
-        art["label"].set_text(f"at {self.optimizers[0]}'s point: λ = {fmt(lam[0], 3)}, "
+        art["label"].set_text(f"at {self.focus}'s point: λ = {fmt(lam[0], 3)}, "
                               f"{fmt(lam[1], 3)}; κ = {fmt(kappa, 3)}; {label}")
         lax, low, high = art["lax"], np.inf, -np.inf
         for line in art["loss"].values():
@@ -322,7 +328,7 @@ class GradientDescentExplorer(BookWidget):
         point, lam, _, kappa, label = self.curvature()
         parts = [table(("optimizer", "step", "x", "y", "f", "‖∇f‖", "last step ‖Δp‖", "status"),
                        rows, colors),
-                 f"<b>Hessian</b> at {self.optimizers[0]}'s point ({fmt(point[0])}, "
+                 f"<b>Hessian</b> at {self.focus}'s point ({fmt(point[0])}, "
                  f"{fmt(point[1])}): eigenvalues {fmt(lam[0])}, {fmt(lam[1])}; condition number "
                  f"{fmt(kappa)}; curvature: <b>{label}</b>."]
         marks = self.lr_marks()
@@ -365,6 +371,7 @@ class GradientDescentExplorer(BookWidget):
             "step": W.Button(description="step"),
             "play": W.Play(value=0, min=0, max=100000, interval=120, description="play"),
             "reset": W.Button(description="reset"),
+            "focus": W.Dropdown(options=self.optimizers, description="curvature at"),
         }
         for o, k, low, high, _ in HYPER:
             c[f"{o}.{k}"] = W.FloatSlider(value=self.hyper.get(o, {}).get(k, _), min=low,
@@ -373,6 +380,7 @@ class GradientDescentExplorer(BookWidget):
         c["step"].on_click(lambda _: self.step())
         c["reset"].on_click(lambda _: self.reset())
         c["play"].observe(self._on_play, "value")
+        c["focus"].observe(lambda _: None if self._syncing else self._redraw(), "value")
         for key in ("landscape", "condition", "angle", "optimizers", "lr", "x", "y") + tuple(
                 f"{o}.{k}" for o, k, *_ in HYPER):
             c[key].observe(self._on_setting, "value")
@@ -382,7 +390,7 @@ class GradientDescentExplorer(BookWidget):
         self.widget = W.VBox([
             W.HBox([c["landscape"], c["condition"], c["angle"]]),
             W.HBox([c["optimizers"], W.VBox([c["lr"], c["x"], c["y"]]), W.VBox(hyper)]),
-            W.HBox([c["step"], c["play"], c["reset"]]), self.banner, self.view.output,
+            W.HBox([c["step"], c["play"], c["reset"], c["focus"]]), self.banner, self.view.output,
             self.panel])
         self._sync_controls()
         self._controls_ready = True
@@ -405,7 +413,7 @@ class GradientDescentExplorer(BookWidget):
 
     def _on_setting(self, change):
         """Any setting changed: rebuild from the start and replay as many steps as were shown."""
-        if getattr(self, "_syncing", False):
+        if self._syncing:
             return
         c, steps = self.controls, self._k
         name = c["landscape"].value
@@ -433,6 +441,9 @@ class GradientDescentExplorer(BookWidget):
                 c[key].min, c[key].max = -1e9, 1e9
                 c[key].value = self._start[0 if key == "x" else 1]
                 c[key].min, c[key].max = lim
+        focus = c["focus"].value
+        c["focus"].options = self.optimizers
+        c["focus"].value = focus if focus in self.optimizers else self.optimizers[0]
         self._syncing = False
         self._sync_controls()
         if old != (self.land.name, self.landscape_params, self.optimizers):
