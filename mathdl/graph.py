@@ -172,14 +172,14 @@ def trace(output, names=None, labels=None):
             if id(x) not in seen:
                 stack.append((x, False))
     fresh = _fresh_labels(set(named.values()))
-    label_of, nodes = {}, {}
+    label_of, nodes, repeats = {}, {}, {}
     for t in post:
         ctx = getattr(t, "_ctx", None)
         if ctx is None:
             if id(t) in named:
                 label, op = named[id(t)], "input"
             else:
-                label, op = _const_label(t, set(nodes)), "const"
+                label, op = _const_label(t, nodes, repeats), "const"
         else:
             label, op = named.get(id(t)) or next(fresh), type(ctx).__name__
         label_of[id(t)] = label
@@ -189,13 +189,14 @@ def trace(output, names=None, labels=None):
     return Graph(nodes, edges, label_of[id(output)])
 
 
-def _const_label(t, taken):
-    """A constant leaf's label is its value ("1", "2.5"), made unique if it repeats."""
+def _const_label(t, taken, repeats):
+    """A constant leaf's label is its value ("1", "2.5"), made unique ("1#2") if it repeats."""
     try:
         text = f"{float(t.data):g}"
     except (TypeError, ValueError):
         text = f"const{tuple(getattr(t, 'shape', ()))}"
-    label, i = text, 2
+    label = text
     while label in taken:
-        label, i = f"{text}#{i}", i + 1
+        repeats[text] = repeats.get(text, 1) + 1
+        label = f"{text}#{repeats[text]}"
     return label
