@@ -69,7 +69,8 @@ def layers(nodes, edges):
         children[u].append(v)
     col = {}
     for n in order:
-        col[n] = 1 + max((col[p] for p in parents[n] if parents[p]), default=-1) if parents[n] else 0
+        inner = [col[p] for p in parents[n] if parents[p]]   # inputs that are results themselves
+        col[n] = 1 + max(inner, default=-1) if parents[n] else 0
     for n in order:
         if not parents[n] and children[n]:
             col[n] = min(col[c] for c in children[n]) - 1

@@ -52,7 +52,8 @@ OPTIMIZER_COLORS = {
 # Line styles paired with the optimizer colours, so paths differ without colour too.
 OPTIMIZER_STYLES = {
     "gd": "-", "sgd": ":", "momentum": "--", "nesterov": "-.",
-    "adagrad": (0, (5, 1, 1, 1)), "rmsprop": (0, (1, 1)), "adam": "-", "adamw": (0, (3, 1, 1, 1, 1, 1)),
+    "adagrad": (0, (5, 1, 1, 1)), "rmsprop": (0, (1, 1)), "adam": "-",
+    "adamw": (0, (3, 1, 1, 1, 1, 1)),
 }
 
 CYCLE = [OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple", "sky_blue",
