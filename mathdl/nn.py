@@ -177,6 +177,31 @@ class MLP(Module):
         return f"MLP({sizes}, activation={self.activation!r})"
 
 
+# ---- all parameters as one vector: for md.grad/md.hessian over a whole network -----------------
+def flatten_parameters(params):
+    """Concatenate the values of `params` (Tensors or arrays) into one flat float array (a copy)."""
+    return np.concatenate([np.ravel(p.data if isinstance(p, Tensor) else p) for p in params])
+
+
+def unflatten_parameters(theta, shapes):
+    """Cut the flat vector `theta` (a Tensor or an array) back into pieces of the given shapes.
+
+    Slicing and reshaping are mathdl operations, so when `theta` is a Tensor every piece stays
+    on its graph: a loss built from the pieces is a function of `theta`, and md.grad, md.hessian
+    and md.hvp see all parameters as one vector.
+    """
+    shapes = [tuple(s) for s in shapes]
+    sizes = [int(np.prod(s)) for s in shapes]
+    if len(np.shape(theta)) != 1 or np.shape(theta)[0] != sum(sizes):
+        raise ValueError(f"unflatten_parameters: theta must be a vector of {sum(sizes)} numbers "
+                         f"for the shapes {shapes}, but it has shape {tuple(np.shape(theta))}.")
+    pieces, start = [], 0
+    for shape, size in zip(shapes, sizes):
+        pieces.append(theta[start:start + size].reshape(*shape))
+        start += size
+    return pieces
+
+
 # ---- losses: (prediction, target) -> a scalar Tensor, averaged over all entries ------------------
 def _target(name, prediction, target):
     """Targets are constants: lift them to Tensors and insist on the prediction's exact shape."""

@@ -281,3 +281,31 @@ def test_losses_have_the_same_gradient_with_float32():
 def test_bad_loss_inputs_get_one_clear_sentence(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_flatten_and_unflatten_parameters_round_trip_and_carry_gradients():
+    net = md.nn.MLP([3, 4, 2], seed=1)
+    params = net.parameters()
+    theta = md.nn.flatten_parameters(params)
+    assert theta.shape == (sum(p.data.size for p in params),)
+    before = params[0].data.copy()
+    theta[0] += 1.0                                  # a copy: the network is untouched
+    assert np.array_equal(params[0].data, before)
+    theta[0] -= 1.0
+    X, y = np.random.default_rng(0).normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
+
+    def loss_of(theta):
+        W1, b1, W2, b2 = md.nn.unflatten_parameters(theta, [p.shape for p in params])
+        return md.nn.cross_entropy((md.tensor(X) @ W1 + b1).tanh() @ W2 + b2, y)
+
+    # the gradient with respect to the one vector is the per-parameter gradients, concatenated
+    net.zero_grad()
+    md.nn.cross_entropy(net(md.tensor(X)), y).backward()
+    expected = md.nn.flatten_parameters([p.grad for p in params])
+    assert np.allclose(md.grad(loss_of)(theta).data, expected, atol=1e-12)
+    md.gradcheck(loss_of, theta)
+
+
+def test_unflatten_parameters_names_the_sizes_when_theta_does_not_fit():
+    with pytest.raises(ValueError, match=r"vector of 13 numbers .* shape \(12,\)"):
+        md.nn.unflatten_parameters(np.zeros(12), [(2, 3), (3,), (3, 1), (1,)])
