@@ -5,5 +5,6 @@ Importing this package needs matplotlib and ipywidgets; ``import mathdl`` alone 
 
 from .chain_rule import ChainRuleStepper
 from .explorer import GradientDescentExplorer
+from .slider_figure import SliderFigure
 
-__all__ = ["ChainRuleStepper", "GradientDescentExplorer"]
+__all__ = ["ChainRuleStepper", "GradientDescentExplorer", "SliderFigure"]

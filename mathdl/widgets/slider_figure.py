@@ -1,0 +1,138 @@
+"""SliderFigure: a figure that a drawing function redraws whenever one of its sliders moves.
+
+    def secant(fig, h):
+        '''Secant of x² through x = 1 and x = 1 + h.'''
+        ax = fig.add_subplot()
+        ...                                   # draw with the current value of h
+
+    sf = SliderFigure(secant, h=W.FloatLogSlider(value=1.0, min=-3, max=0))
+    sf.controls["h"].value = 0.01             # moving a slider redraws the figure
+    sf.set(h=0.1)                             # the same from code, checked first
+    sf.values, sf.figure
+
+For the small "one idea, one slider" pictures of a chapter: the notebook writes only the
+drawing function (what to plot); the widget owns the figure, the sliders, the redraw and the
+PNG shown in the notebook. Each redraw clears the figure and calls ``draw(fig, **values)`` again,
+which is simple and fast enough for figures of a few curves.
+"""
+
+import inspect
+import math
+import numbers
+
+from .common import BookWidget, FigureView, W, check_choice, check_positive, fmt, new_canvas
+
+
+def _describe(draw):
+    """The first line of the drawing function's docstring, else its name."""
+    doc = inspect.getdoc(draw)
+    return doc.splitlines()[0] if doc else getattr(draw, "__name__", "figure")
+
+
+def _bounds(slider):
+    """(low, high) for a slider's value, or None for a control without a numeric range."""
+    if isinstance(slider, W.FloatLogSlider):   # its min and max are exponents of its base
+        return slider.base ** slider.min, slider.base ** slider.max
+    low, high = getattr(slider, "min", None), getattr(slider, "max", None)
+    if isinstance(low, numbers.Real) and isinstance(high, numbers.Real):
+        return low, high
+    return None
+
+
+class SliderFigure(BookWidget):
+    """A figure drawn by ``draw(fig, **values)``, redrawn when any slider changes.
+
+    ``draw`` receives a cleared matplotlib Figure and one keyword argument per slider (its
+    current value). ``sliders`` are ipywidgets controls given by keyword, e.g.
+    ``h=W.FloatLogSlider(...)``; ``size`` is the figure size in inches. The figure is laid out
+    with matplotlib's tight layout after every draw. ``.controls`` holds the sliders by name.
+    """
+
+    def __init__(self, draw, size=(6.4, 3.6), **sliders):
+        if not callable(draw):
+            raise TypeError(f"SliderFigure needs a drawing function draw(fig, **values) as its "
+                            f"first argument, not {type(draw).__name__}.")
+        if not sliders:
+            raise ValueError("SliderFigure needs at least one slider, given by keyword, for "
+                             "example SliderFigure(draw, h=W.FloatSlider(min=0, max=2)).")
+        for name, slider in sliders.items():
+            if not isinstance(slider, W.ValueWidget):
+                raise TypeError(f"slider {name!r} must be an ipywidgets control with a .value "
+                                f"(such as W.FloatSlider), not {type(slider).__name__}.")
+        try:
+            inspect.signature(draw).bind(None, **{name: None for name in sliders})
+        except TypeError:
+            raise TypeError(f"{getattr(draw, '__name__', 'draw')} must accept the figure and "
+                            f"the keyword arguments {', '.join(sliders)} (one per slider)."
+                            ) from None
+        except ValueError:   # a built-in without a readable signature: trust it
+            pass
+        if not (isinstance(size, (tuple, list)) and len(size) == 2):
+            raise ValueError(f"size must be (width, height) in inches, not {size!r}.")
+        width = check_positive("The figure's width", size[0])
+        height = check_positive("The figure's height", size[1])
+        self.draw, self.controls, self._holding = draw, dict(sliders), False
+        fig = new_canvas(width, height)
+        fig.set_layout_engine("tight")
+        self.view = FigureView(fig, _describe(draw))
+        for slider in self.controls.values():
+            slider.observe(self._on_change, "value")
+        self.widget = W.VBox([*self.controls.values(), self.view.output])
+        self.redraw()
+
+    @property
+    def values(self):
+        """The current value of every slider, by name."""
+        return {name: slider.value for name, slider in self.controls.items()}
+
+    def set(self, **values):
+        """Move several sliders at once and redraw once; every value is checked first."""
+        for name, value in values.items():
+            check_choice("slider", name, tuple(self.controls))
+            self._check_value(name, value)
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
+        self.redraw()
+
+    def _check_value(self, name, value):
+        slider = self.controls[name]
+        options = getattr(slider, "options", None)
+        if options is not None:   # a Dropdown, ToggleButtons … : one of its options
+            allowed = [o[1] if isinstance(o, tuple) else o for o in options]
+            check_choice(f"value for {name!r}", value, allowed)
+            return
+        bounds = _bounds(slider)
+        if bounds is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                or not math.isfinite(value):
+            raise TypeError(f"{name} must be a finite number, not {value!r}.")
+        if isinstance(slider, W.IntSlider) and value != int(value):
+            raise ValueError(f"{name} is a whole-number slider; {value!r} is not a whole number.")
+        low, high = bounds
+        if not low <= value <= high:
+            raise ValueError(f"{name} = {value!r} is outside its slider's range "
+                             f"[{fmt(low)}, {fmt(high)}].")
+
+    def _on_change(self, change):
+        if not self._holding:
+            self.redraw()
+
+    def redraw(self):
+        """Clear the figure, call ``draw(fig, **values)``, and show the new picture."""
+        fig = self.view.fig
+        fig.clear()
+        self.draw(fig, **self.values)
+        self.view.alt = self._summary()
+        self.view.refresh()
+
+    def _summary(self):
+        def shown(v):
+            return fmt(v) if isinstance(v, numbers.Real) and not isinstance(v, bool) else v
+
+        settings = ", ".join(f"{name} = {shown(v)}" for name, v in self.values.items())
+        return f"{_describe(self.draw)} ({settings})"

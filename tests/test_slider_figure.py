@@ -1,0 +1,138 @@
+"""SliderFigure through its Python API: every control redraws, the picture follows the values,
+and bad input is refused with one clear sentence before anything changes."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mathdl.widgets import SliderFigure
+from mathdl.widgets.common import W
+
+
+def parabola(fig, a, n, scale, style="solid"):
+    """The parabola a·x² drawn with n points, on a y-axis scaled by scale."""
+    ax = fig.add_subplot()
+    xs = np.linspace(-1, 1, n)
+    ax.plot(xs, a * xs**2, linestyle=style)
+    ax.set_ylim(-scale, scale)
+
+
+def make(**overrides):
+    sliders = {"a": W.FloatSlider(value=1.0, min=-2.0, max=2.0, step=0.1),
+               "n": W.IntSlider(value=50, min=2, max=200),
+               "scale": W.FloatLogSlider(value=1.0, base=10, min=-1, max=1),
+               "style": W.Dropdown(options=["solid", "dashed"], value="solid")}
+    sliders.update(overrides)
+    return SliderFigure(parabola, size=(4, 3), **sliders)
+
+
+def line(sf):
+    (ax,) = sf.figure.axes
+    (curve,) = ax.get_lines()
+    return curve
+
+
+def pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_creation_draws_a_static_png_of_the_initial_values():
+    sf = make()
+    assert sf.values == {"a": 1.0, "n": 50, "scale": 1.0, "style": "solid"}
+    xs, ys = line(sf).get_data()
+    assert len(xs) == 50 and np.allclose(ys, xs**2)
+    shown = sf.view.output.outputs[0]["data"]
+    assert pixels(sf.view.png).shape == (300, 400, 3)   # 4 × 3 inches at 100 dpi
+    assert shown["text/plain"] == ("The parabola a·x² drawn with n points, on a y-axis scaled by "
+                                   "scale. (a = 1, n = 50, scale = 1, style = solid)")
+    data, _ = sf._repr_mimebundle_()
+    assert data["image/png"] and "application/vnd.jupyter.widget-view+json" in data
+
+
+@pytest.mark.parametrize("name, value, check", [
+    ("a", -0.5, lambda sf: np.allclose(line(sf).get_ydata(), -0.5 * line(sf).get_xdata() ** 2)),
+    ("n", 7, lambda sf: len(line(sf).get_xdata()) == 7),
+    ("scale", 10.0, lambda sf: np.allclose(sf.figure.axes[0].get_ylim(), (-10, 10))),
+    ("style", "dashed", lambda sf: line(sf).get_linestyle() == "--"),
+])
+def test_every_control_redraws_through_its_value(name, value, check):
+    sf = make()
+    before = sf.view.png
+    assert not check(sf)
+    sf.controls[name].value = value        # what a reader's drag does
+    assert sf.values[name] == value and check(sf)
+    assert sf.view.png != before and not np.array_equal(pixels(sf.view.png), pixels(before))
+    assert f"{name} = " in sf.view.output.outputs[0]["data"]["text/plain"]
+
+
+def test_set_moves_several_sliders_and_redraws_once():
+    calls = []
+
+    def draw(fig, a, b):
+        calls.append((a, b))
+        fig.add_subplot().plot([0, 1], [a, b])
+
+    sf = SliderFigure(draw, a=W.FloatSlider(value=0, min=0, max=1),
+                      b=W.FloatSlider(value=0, min=0, max=1))
+    assert calls == [(0, 0)]
+    sf.set(a=0.25, b=0.75)
+    assert calls == [(0, 0), (0.25, 0.75)]
+    assert list(sf.figure.axes[0].get_lines()[0].get_ydata()) == [0.25, 0.75]
+
+
+def test_the_figure_is_rebuilt_not_stacked():
+    sf = make()
+    for a in (0.1, 0.2, 0.3):
+        sf.controls["a"].value = a
+    assert len(sf.figure.axes) == 1 and len(sf.figure.axes[0].get_lines()) == 1
+
+
+def test_a_log_slider_is_checked_in_values_not_exponents():
+    sf = make()
+    sf.set(scale=0.1)                        # 10**-1, the low end
+    with pytest.raises(ValueError, match=r"scale = 0.05 is outside its slider's range \[0.1, 10\]"):
+        sf.set(scale=0.05)
+
+
+def test_the_figure_stays_out_of_pyplot():
+    import matplotlib.pyplot as plt
+    before = plt.get_fignums()
+    make()
+    assert plt.get_fignums() == before
+
+
+@pytest.mark.parametrize("args, kwargs, error, words", [
+    (("not a function",), {"a": W.FloatSlider()}, TypeError, "drawing function"),
+    ((parabola,), {}, ValueError, "at least one slider"),
+    ((parabola,), {"a": 0.5}, TypeError, "slider 'a' must be an ipywidgets control"),
+    ((lambda fig, a: None,), {"b": W.FloatSlider()}, TypeError, "keyword arguments b"),
+    ((lambda fig, a: None,), {"a": W.FloatSlider(), "size": (4, -1)}, ValueError,
+     "height must be a finite number greater than 0"),
+    ((lambda fig, a: None,), {"a": W.FloatSlider(), "size": 4}, ValueError,
+     "size must be (width, height)"),
+])
+def test_bad_construction_is_one_clear_sentence(args, kwargs, error, words):
+    with pytest.raises(error) as info:
+        SliderFigure(*args, **kwargs)
+    message = str(info.value)
+    assert words in message and message.count(". ") == 0 and message.endswith(".")
+
+
+@pytest.mark.parametrize("values, error, words", [
+    ({"b": 1.0}, ValueError, "unknown slider 'b'; choose one of: a, n, scale, style"),
+    ({"a": 5.0}, ValueError, "a = 5.0 is outside its slider's range [-2, 2]"),
+    ({"n": 2.5}, ValueError, "whole-number slider"),
+    ({"a": "big"}, TypeError, "a must be a finite number"),
+    ({"a": float("nan")}, TypeError, "a must be a finite number"),
+    ({"style": "dotted"}, ValueError, "unknown value for 'style'"),
+    ({"a": 0.5, "n": 1}, ValueError, "n = 1 is outside"),      # the good a is not applied
+])
+def test_bad_values_change_nothing(values, error, words):
+    sf = make()
+    before, png = sf.values, sf.view.png
+    with pytest.raises(error) as info:
+        sf.set(**values)
+    assert words in str(info.value)
+    assert sf.values == before and sf.view.png == png
