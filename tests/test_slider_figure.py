@@ -46,7 +46,7 @@ def test_creation_draws_a_static_png_of_the_initial_values():
     shown = sf.view.output.outputs[0]["data"]
     assert pixels(sf.view.png).shape == (300, 400, 3)   # 4 × 3 inches at 100 dpi
     assert shown["text/plain"] == ("The parabola a·x² drawn with n points, on a y-axis scaled by "
-                                   "scale. (a = 1, n = 50, scale = 1, style = solid)")
+                                   "scale (a = 1, n = 50, scale = 1, style = solid)")
     data, _ = sf._repr_mimebundle_()
     assert data["image/png"] and "application/vnd.jupyter.widget-view+json" in data
 

@@ -135,4 +135,4 @@ class SliderFigure(BookWidget):
             return fmt(v) if isinstance(v, numbers.Real) and not isinstance(v, bool) else v
 
         settings = ", ".join(f"{name} = {shown(v)}" for name, v in self.values.items())
-        return f"{_describe(self.draw)} ({settings})"
+        return f"{_describe(self.draw).rstrip('.')} ({settings})"
