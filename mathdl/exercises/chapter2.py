@@ -126,8 +126,9 @@ hessian_of_quadratic = Exercise(
 )
 
 learning_rate_ceiling = Exercise(
-    "Gradient descent x ← x - η ∇f(x) on f(x, y) = 2*x**2 + 0.5*y**2. What is the largest "
-    "learning rate η for which it still converges from every starting point? Give one number.",
+    "Gradient descent x ← x - η ∇f(x) on f(x, y) = 2*x**2 + 0.5*y**2 converges from every "
+    "starting point exactly when the learning rate η is below a ceiling. What is that ceiling? "
+    "Give one number.",
     check=numeric(0.5),
     hint="Each coordinate evolves on its own: $x \\leftarrow (1 - \\eta\\lambda)\\,x$ with "
          "$\\lambda$ the curvature (second derivative) along it. The iteration shrinks only if "
