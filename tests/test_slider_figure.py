@@ -89,6 +89,18 @@ def test_the_figure_is_rebuilt_not_stacked():
     assert len(sf.figure.axes) == 1 and len(sf.figure.axes[0].get_lines()) == 1
 
 
+def test_the_first_picture_is_laid_out_tight_and_later_ones_keep_its_layout():
+    sf = make()
+    fig, ax = sf.figure, sf.figure.axes[0]
+    first = ax.get_position().bounds
+    assert first[2] > 0.775                          # wider than matplotlib's default axes
+    inside = ax.get_tightbbox(fig.canvas.get_renderer())   # the axes with their tick labels
+    assert inside.x0 >= 0 and inside.y0 >= 0 and inside.x1 <= fig.bbox.x1 \
+        and inside.y1 <= fig.bbox.y1
+    sf.set(a=-1.9, scale=9.5)
+    assert sf.figure.axes[0].get_position().bounds == first
+
+
 def test_a_log_slider_is_checked_in_values_not_exponents():
     sf = make()
     sf.set(scale=0.1)                        # 10**-1, the low end
