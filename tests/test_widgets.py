@@ -5,6 +5,7 @@ Controls are used the way the browser uses them: setting ``.value`` or calling `
 
 import base64
 import hashlib
+import io
 import warnings
 from pathlib import Path
 
@@ -304,6 +305,78 @@ def test_stepper_controls():
     assert cs.phase == "forward"
     c["preset"].value = "network"
     assert cs.preset == "network" and len(cs.leaves) == 12
+
+
+def shown_and_full(fig):
+    """The frame on the canvas and in its PNG, and the frame a plain full draw gives."""
+    shown = np.asarray(fig.canvas.buffer_rgba()).copy()
+    fig.canvas.draw()
+    return shown, np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("preset", ChainRuleStepper.PRESETS)
+def test_stepper_repaints_exactly_what_a_full_draw_shows(preset):
+    """Each step repaints only the rectangles that changed, yet the picture (and the PNG the
+    browser gets) is pixel for pixel the full draw, with every number the stepper knows."""
+    from PIL import Image
+
+    cs = ChainRuleStepper(preset=preset)
+    fig, art = cs.figure, cs._art
+    height, width = np.asarray(fig.canvas.buffer_rgba()).shape[:2]
+    actions = [cs.step] * (2 * len(cs.ops) + 1) + [cs.static_png, cs.reset, cs.run_backward]
+    for k, act in enumerate(actions):
+        act()
+        if act is cs.step:    # a step repaints a small part of the figure
+            area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in art["dirty"])
+            assert 0 < area < 0.3 * width * height, (k, area / (width * height))
+        png = np.asarray(Image.open(io.BytesIO(cs.view.png)).convert("RGBA"))
+        shown, full = shown_and_full(fig)
+        np.testing.assert_array_equal(shown, full, err_msg=f"action {k}")
+        np.testing.assert_array_equal(png, full, err_msg=f"action {k}: PNG")
+    assert cs.phase == "done"
+    for k in cs.order:
+        assert art["value"][k].get_text() == md.widgets.common.fmt(cs.values[k])
+        assert art["grad"][k].get_text() == f"∇ {md.widgets.common.fmt(cs.grads[k])}"
+
+
+def test_stepper_survives_a_canvas_matplotlib_re_created():
+    cs = ChainRuleStepper(preset="neuron")
+    cs.run_forward()
+    cs.figure.savefig(io.BytesIO(), format="png", dpi=50)   # a new renderer, then another
+    cs.backward_step()
+    shown, full = shown_and_full(cs.figure)
+    np.testing.assert_array_equal(shown, full)
+    cs.controls["preset"].value = "product"                    # a new figure
+    cs.step()
+    shown, full = shown_and_full(cs.figure)
+    np.testing.assert_array_equal(shown, full)
+
+
+@pytest.mark.parametrize("preset", ChainRuleStepper.PRESETS)
+def test_edge_labels_sit_clear_of_boxes_and_of_each_other(preset):
+    cs = ChainRuleStepper(preset=preset)
+    cs.run_backward()
+    fig, art = cs.figure, cs._art
+    renderer = fig.canvas.get_renderer()
+    boxes = [b.get_window_extent(renderer) for b in art["box"].values()]
+    labels = [t.get_window_extent(renderer) for t in art["edge"].values()]
+    assert len(labels) == len(cs.edges) and all(b.width > 0 for b in labels)
+    for i, label in enumerate(labels):
+        assert not any(label.overlaps(b) for b in boxes)
+        assert not any(label.overlaps(other) for other in labels[i + 1:])
+    # text stays inside its box
+    for k, box in zip(art["box"], boxes):
+        for part in ("title", "value", "grad"):
+            t = art[part][k].get_window_extent(renderer)
+            assert box.x0 < t.x0 and t.x1 < box.x1 and box.y0 < t.y0 and t.y1 < box.y1
+    # each label is the local derivative; it names it when the graph leaves room
+    legend = " ".join(t.get_text() for t in fig.axes[0].texts)
+    for (u, v, k), text in zip(art["edge"], (t.get_text() for t in art["edge"].values())):
+        number = md.widgets.common.fmt(cs.local[(u, v, k)], 3)
+        assert text in (f"∂{v}/∂{u}={number}", number)
+        assert text.startswith("∂") or "on each edge: ∂node/∂input" in legend
+    if preset == "product":
+        assert art["edge"][("c", "e", 0)].get_text() == "∂e/∂c=2"
 
 
 @pytest.mark.parametrize("args,kwargs,error,words", [

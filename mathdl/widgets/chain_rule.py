@@ -12,8 +12,10 @@ before their sum.
 """
 
 import html
+import math
 
 import numpy as np
+from matplotlib.text import Text
 
 from ..graph import layout, trace
 from ..tensor import Tensor, no_grad, tensor
@@ -67,6 +69,39 @@ _INFIX = {"+": "+", "-": "−", "*": "·", "/": "/", "**": "^", "@": "@"}
 
 def _number(label):
     return label.split("#")[0]  # constants are labelled by value, "#2" only makes them unique
+
+
+# The picture's geometry, in pixels (the book draws at 100 dpi) and font sizes in points.
+FONT, EDGE_FONT = 7.5, 7
+PAD, BOX_H, LINE = 6, 54, 16    # text to box side; box height; from one line in a box to the next
+ROW_GAP, PORTS = 24, 20         # between rows of boxes; between two edges entering one box
+CURVE, HEAD = 26, 7             # room for an edge's bend; arrowhead length
+MARGIN, TOP, CAPTION = 10, 24, 52
+MIN_WIDTH, MAX_WIDTH = 500, 1200
+
+
+def _extent(artist, renderer):
+    """The pixels ``artist`` can touch: its extent, widened by what antialiasing and line width
+    add (text ink stays inside its layout box; a line's joins can stick out a few pixels)."""
+    b, pad = artist.get_window_extent(renderer), 1 if isinstance(artist, Text) else 4
+    return (math.floor(b.x0) - pad, math.floor(b.y0) - pad,
+            math.ceil(b.x1) + pad, math.ceil(b.y1) + pad)
+
+
+def _outline(r, width=8):
+    """The frame of rectangle ``r`` (a box whose outline changed but not its inside) as four
+    strips that do not overlap."""
+    x0, y0, x1, y1 = r
+    return [(x0, y0, x1, y0 + width), (x0, y1 - width, x1, y1),
+            (x0, y0 + width, x0 + width, y1 - width), (x1 - width, y0 + width, x1, y1 - width)]
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _union(a, b):
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 class ChainRuleStepper(BookWidget):
@@ -307,88 +342,138 @@ class ChainRuleStepper(BookWidget):
         return {k: (auto[k], numeric[k]) for k in self.leaves}
 
     # ---- drawing --------------------------------------------------------------------------------
+    # The axes fill the figure and one data unit is one pixel, so boxes can be sized to the text
+    # the renderer measures. Each column of boxes is followed by a channel where the edges bend;
+    # an edge enters its box horizontally, and its label sits on that straight last stretch, clear
+    # of every box. A graph too wide for the page writes only the number on each edge.
+    def _geometry(self, measure):
+        col = {k: int(x) for k, (x, _) in self.pos.items()}
+        ncol = max(col.values()) + 1
+        width = [0.0] * ncol
+        for k in self.nodes:
+            w = max(measure(self._title(k), FONT, "bold"), measure("∇ -0.0000", FONT))
+            width[col[k]] = max(width[col[k]], w + 2 * PAD)
+        for full in (True, False):
+            labels = {e: self._edge_label(e, full) for e in self.edges}
+            arm = [0.0] * ncol
+            for e in self.edges:
+                arm[col[e[1]]] = max(arm[col[e[1]]], measure(labels[e], EDGE_FONT) + 6)
+            graph = 2 * MARGIN + sum(width) + sum(CURVE + a + HEAD for a in arm[1:])
+            if graph <= MAX_WIDTH:
+                break
+        ys = [y for _, y in self.pos.values()]
+        size = (max(MIN_WIDTH, round(graph)),
+                round(CAPTION + (max(ys) - min(ys)) * (BOX_H + ROW_GAP) + BOX_H + TOP))
+        left = [(size[0] - graph) / 2 + MARGIN]
+        for c in range(1, ncol):
+            left.append(left[-1] + width[c - 1] + CURVE + arm[c] + HEAD)
+        box = {k: (left[col[k]], CAPTION + (y - min(ys)) * (BOX_H + ROW_GAP), width[col[k]])
+               for k, (_, y) in self.pos.items()}
+        edges = {}
+        for v in self.nodes:
+            into = sorted((e for e in self.edges if e[1] == v), key=lambda e: e[2])
+            for i, e in enumerate(into):
+                x0, y0, w = box[e[0]]
+                x1, y1 = box[v][0], box[v][1] + BOX_H / 2 + ((len(into) - 1) / 2 - i) * PORTS
+                edges[e] = ((x0 + w, y0 + BOX_H / 2), (x1 - HEAD - arm[col[v]], y1), (x1, y1))
+        return {"size": size, "box": box, "edge": edges, "labels": labels, "full": full}
+
+    def _title(self, k):
+        return k if self.nodes[k].is_leaf else f"{k} = {self._expr(self.nodes[k])}"
+
+    def _edge_label(self, e, full=True):
+        """∂v/∂u = its value on the edge u → v; only the value when space is short."""
+        number = fmt(self.local[e], 3)
+        return f"∂{e[1]}/∂{e[0]}={number}" if full else number
+
     def _new_figure(self):
-        xs = [p[0] for p in self.pos.values()]
-        ys = [p[1] for p in self.pos.values()]
-        width = min(12.0, max(5.0, 1.25 * (max(xs) + 1)))
-        height = max(2.6, 0.9 * (max(ys) - min(ys) + 1) + 1.0)
-        fig = new_canvas(width, height)
-        ax = fig.add_axes((0.0, 0.2 if height < 4 else 0.14, 1.0, 0.8 if height < 4 else 0.86))
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
+        from matplotlib.path import Path
+
+        fig = new_canvas(1, 1)
+        renderer = fig.canvas.get_renderer()
+
+        def measure(text, size, weight="normal"):
+            prop = FontProperties(size=size, weight=weight)
+            return renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
+
+        g = self._geometry(measure)
+        (width, height), dpi = g["size"], fig.dpi
+        fig.set_size_inches(width / dpi, height / dpi)
+        ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
-        ax.set_xlim(min(xs) - 0.55, max(xs) + 0.55)
-        ax.set_ylim(min(ys) - 0.55, max(ys) + 0.55)
-        art = {"box": {}, "title": {}, "value": {}, "grad": {}, "arrow": {}, "edge": {}}
-        bw, bh = 0.42, 0.36
-        for u, v, k in self.edges:
-            (x0, y0), (x1, y1) = self.pos[u], self.pos[v]
-            art["arrow"][(u, v, k)] = ax.annotate(
-                "", (x1 - bw, y1), (x0 + bw, y0),
-                arrowprops={"arrowstyle": "-|>", "color": COLORS["muted"], "lw": 1.0,
-                            "shrinkA": 0, "shrinkB": 0})
-            t = 0.55 if len(self.uses[u]) == 1 else 0.62
-            art["edge"][(u, v, k)] = ax.text(
-                x0 + bw + t * (x1 - bw - x0 - bw), y0 + t * (y1 - y0), "", fontsize=7,
-                ha="center", va="center", color=COLORS["text"],
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})
-        from matplotlib.patches import FancyBboxPatch
-        for name, n in self.nodes.items():
-            x, y = self.pos[name]
-            box = FancyBboxPatch((x - bw, y - bh), 2 * bw, 2 * bh, boxstyle="round,pad=0.02",
-                                 fc="#f2f2f2" if n.is_leaf else "white", ec=COLORS["muted"], lw=1)
-            ax.add_patch(box)
-            art["box"][name] = box
-            title = name if n.is_leaf else f"{name} = {self._expr(n)}"
-            art["title"][name] = ax.text(x, y + 0.19, title, ha="center", va="center", fontsize=7.5,
-                                         fontweight="bold")
-            art["value"][name] = ax.text(x, y + 0.0, "", ha="center", va="center", fontsize=7.5,
-                                         color=COLORS["value"])
-            art["grad"][name] = ax.text(x, y - 0.19, "", ha="center", va="center", fontsize=7.5,
-                                        color=COLORS["gradient"])
-        art["caption"] = fig.text(0.01, 0.01, "", fontsize=8, va="bottom", family="monospace")
-        fig.text(0.99, 0.99, "value", color=COLORS["value"], ha="right", va="top", fontsize=8)
-        fig.text(0.99, 0.95 if height < 4 else 0.97, "gradient", color=COLORS["gradient"],
-                 ha="right", va="top", fontsize=8)
-        art["ring"] = FancyBboxPatch((0, 0), 2 * bw, 2 * bh, boxstyle="round,pad=0.02", fc="none",
-                                     ec=COLORS["highlight"], lw=2.5, visible=False)
-        ax.add_patch(art["ring"])
-        # boxes and titles never change: they are the cached background; the rest is blitted
-        art["moving"] = [*art["arrow"].values(), *art["edge"].values(), art["ring"],
-                         *art["value"].values(), *art["grad"].values(), art["caption"]]
-        art["moving"] = draw_order(fig, art["moving"])
-        for a in art["moving"]:
-            a.set_animated(True)
-        art["background"] = None
+        ax.set_xlim(0, fig.bbox.width)
+        ax.set_ylim(0, fig.bbox.height)
+        art = {"box": {}, "title": {}, "value": {}, "grad": {}, "line": {}, "head": {}, "edge": {}}
+        for e, ((x0, y0), (xa, y1), (x1, _)) in g["edge"].items():   # under the boxes they pass
+            xm = (x0 + xa) / 2   # a cubic that leaves and arrives horizontally, then a straight arm
+            path = Path([(x0, y0), (xm, y0), (xm, y1), (xa, y1), (x1 - HEAD, y1)],
+                        [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO])
+            art["line"][e] = ax.add_patch(PathPatch(path, fill=False, lw=1))
+            art["head"][e] = ax.add_patch(Polygon(
+                [(x1, y1), (x1 - HEAD, y1 + HEAD / 2.5), (x1 - HEAD, y1 - HEAD / 2.5)], lw=1))
+            art["edge"][e] = ax.text((xa + x1 - HEAD) / 2, y1 + 2, "", ha="center", va="bottom",
+                                     fontsize=EDGE_FONT)
+        for k, n in self.nodes.items():
+            x, y, w = g["box"][k]
+            art["box"][k] = ax.add_patch(FancyBboxPatch(
+                (x, y), w, BOX_H, boxstyle="round,pad=0,rounding_size=5",
+                fc="#f2f2f2" if n.is_leaf else "white", ec=COLORS["muted"], lw=1))
+            for part, dy, kw in (("title", LINE, {"fontweight": "bold"}), ("value", 0, {}),
+                                 ("grad", -LINE, {"color": COLORS["gradient"]})):
+                art[part][k] = ax.text(x + w / 2, y + BOX_H / 2 + dy, "", ha="center",
+                                       va="center", fontsize=FONT, **kw)
+            art["title"][k].set_text(self._title(k))
+        legend = [("value", COLORS["value"]), ("∇ gradient", COLORS["gradient"])]
+        if not g["full"]:
+            legend.append(("on each edge: ∂node/∂input", COLORS["text"]))
+        x = fig.bbox.width - MARGIN
+        for text, colour in reversed(legend):
+            ax.text(x, fig.bbox.height - 5, text, color=colour, ha="right", va="top", fontsize=8)
+            x -= measure(text, 8) + 12
+        art["header"] = ax.text(MARGIN, fig.bbox.height - 5, "", va="top", fontsize=8,
+                                fontweight="bold")
+        art["caption"] = ax.text(MARGIN, CAPTION - 4, "", va="top", fontsize=8,
+                                 family="monospace")
+        art["labels"], art["boxes"] = g["labels"], set(art["box"].values())
+        art["order"] = [fig.patch, *draw_order(fig, [*ax.patches, *ax.texts])]
+        art.update(props={}, changed=set(), extent={}, renderer=None, dirty=[])
         self._art = art
         return fig
 
+    def _put(self, artist, **props):
+        """Set ``artist``'s properties; if any changed, it is repainted at the next render."""
+        if self._art["props"].get(artist) != props:
+            self._art["props"][artist] = props
+            artist.set(**props)
+            self._art["changed"].add(artist)
+
     def _draw_state(self, s):
-        art, active = self._art, s["active"]
+        art, active, put = self._art, s["active"], self._put
         act_node = active[1] if active else None
         for name in self.nodes:
             v, g = s["values"].get(name), s["grads"].get(name)
-            art["value"][name].set_text("?" if v is None else fmt(v))
-            art["value"][name].set_color(COLORS["value"] if v is not None else COLORS["muted"])
-            art["grad"][name].set_text("" if g is None else f"∇ {fmt(g)}")
-        art["ring"].set_visible(act_node is not None)
-        if act_node is not None:
-            x, y = self.pos[act_node]
-            art["ring"].set_x(x - art["ring"].get_width() / 2)
-            art["ring"].set_y(y - art["ring"].get_height() / 2)
-        for e, arrow in art["arrow"].items():
+            on = name == act_node
+            put(art["box"][name], edgecolor=COLORS["highlight" if on else "muted"],
+                linewidth=2.5 if on else 1.0)
+            put(art["value"][name], text="?" if v is None else fmt(v),
+                color=COLORS["muted" if v is None else "value"])
+            put(art["grad"][name], text="" if g is None else f"∇ {fmt(g)}")
+        for e in self.edges:
             u, v, _ = e
             on = v == act_node
             colour = COLORS["highlight"] if on else (
                 COLORS["gradient"] if v in s["grads"] and active and active[0] == "backward"
                 and u in s["grads"] else COLORS["muted"])
-            arrow.arrow_patch.set_color(colour)
-            arrow.arrow_patch.set_linewidth(2.0 if on else 1.0)
-            known = v in s["values"]
-            art["edge"][e].set_text(f"∂{v}/∂{u}={fmt(self.local[e], 3)}" if known else "")
-            art["edge"][e].set_color(COLORS["highlight"] if on else COLORS["text"])
+            put(art["line"][e], edgecolor=colour, linewidth=2.0 if on else 1.0)
+            put(art["head"][e], color=colour, linewidth=2.0 if on else 1.0)
+            put(art["edge"][e], text=art["labels"][e] if v in s["values"] else "",
+                color=COLORS["highlight" if on else "text"])
         head = {"forward": "forward pass", "backward": "backward pass", "done": "done"}
         phase = "done" if s is not self._state else self.phase
-        caption = [f"{self.title} — {head[phase]}"] + s["lines"][-3:]
-        art["caption"].set_text("\n".join(caption))
+        put(art["header"], text=f"{self.title} — {head[phase]}")
+        put(art["caption"], text="\n".join(s["lines"][-3:]))
 
     def _redraw(self):
         if not self._controls_ready:
@@ -401,15 +486,42 @@ class ChainRuleStepper(BookWidget):
         self._update_panel()
 
     def _render(self):
-        """Draw the still parts once and cache them; then only blit the moving artists."""
+        """Repaint only what changed since the last frame.
+
+        The dirty rectangles are those a changed artist covered before or covers now. The
+        canvas is cleared and every artist touching a dirty rectangle is drawn, in the order
+        a full draw uses; inside those rectangles this is exactly what a full draw gives (all
+        that paints there was drawn), so only they are copied into the kept frame. A step
+        then draws a few labels instead of all of them (drawing text is most of the cost).
+        The first frame, or one on a canvas matplotlib has re-created, is drawn in full.
+        """
         fig, art = self.view.fig, self._art
-        if art["background"] is None:
+        renderer = fig.canvas.get_renderer()
+        if renderer is not art["renderer"]:
             fig.canvas.draw()
-            art["background"] = fig.canvas.copy_from_bbox(fig.bbox)
-        else:
-            fig.canvas.restore_region(art["background"])
-        for a in art["moving"]:
-            fig.draw_artist(a)
+            art["extent"] = {a: _extent(a, renderer) for a in art["order"]}
+            art["frame"] = np.array(renderer.buffer_rgba())
+            art["renderer"], art["dirty"] = renderer, [art["extent"][fig.patch]]
+            art["changed"].clear()
+            return
+        dirty = []
+        for a in art["changed"]:   # only texts change size; patches change colour and width
+            old = art["extent"][a]
+            if isinstance(a, Text):
+                art["extent"][a] = _extent(a, renderer)
+            dirty += _outline(old) if a in art["boxes"] else [_union(old, art["extent"][a])]
+        art["changed"].clear()
+        art["dirty"] = dirty
+        for a in art["order"]:   # the figure's background patch comes first
+            if any(_overlap(art["extent"][a], r) for r in dirty):
+                a.draw(renderer)
+        canvas, frame = np.asarray(renderer.buffer_rgba()), art["frame"]
+        height = frame.shape[0]
+        for x0, y0, x1, y1 in dirty:
+            rows = slice(max(height - y1, 0), max(height - y0, 0))
+            cols = slice(max(x0, 0), max(x1, 0))
+            frame[rows, cols] = canvas[rows, cols]
+        canvas[...] = frame
 
     def static_png(self):
         """PNG of the finished sweep (all values and gradients), for viewers without a kernel."""
