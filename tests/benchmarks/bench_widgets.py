@@ -5,6 +5,8 @@ Target (DESIGN.md): ≤ 50 ms per step; 100 ms is where "instant" ends. The case
 interleaved, round-robin, and the median is reported, so a slow moment hits every case alike.
 The explorer's steady step blits the moving artists onto a cached background; its "new axes"
 case forces the full draw that happens when the loss panel's axes change (rarely: decades).
+The stepper repaints only the rectangles its step changed (a few labels, the active box's
+frame, the caption) and cycles through every forward and backward step of the network.
 """
 
 import statistics
