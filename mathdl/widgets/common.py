@@ -7,9 +7,11 @@ JupyterLab, Binder and a headless kernel, and lets tests read back exactly what 
 """
 
 import base64
+import functools
 import html
 import io
 import math
+import threading
 
 import ipywidgets as W
 import numpy as np
@@ -20,7 +22,8 @@ from PIL import Image
 from ..plotting import BOOK_RC, COLORS
 
 __all__ = ["W", "BOOK_RC", "COLORS", "new_canvas", "png_bytes", "draw_order", "FigureView", "fmt",
-           "table", "banner", "row", "column", "check_choice", "check_positive", "BookWidget"]
+           "table", "banner", "row", "column", "check_choice", "check_positive", "on_main_thread",
+           "same_notch", "BookWidget"]
 
 
 def new_canvas(width, height):
@@ -42,6 +45,44 @@ def png_bytes(fig, draw=True):
     out = io.BytesIO()
     image.convert("RGB").save(out, format="png", compress_level=1)
     return out.getvalue()
+
+
+def on_main_thread(callback):
+    """``callback`` for a control, made to run on the thread that runs the notebook's cells.
+
+    JupyterLab (4.4 and later) sends widget messages to a kernel *subshell* (ipykernel 7), and
+    a subshell handles them on a thread of its own, while the main thread goes on running
+    cells. Matplotlib, and the FreeType library under it, must never draw from two threads at
+    once: two threads drawing corrupt the heap and the kernel dies. So a callback that arrives
+    on another thread is queued on the kernel's main event loop, where it runs between cells,
+    one callback at a time, in the order the messages came; on the main thread (tests, older
+    kernels) it simply runs.
+    """
+    @functools.wraps(callback)
+    def run(*args):
+        loop = None
+        if threading.current_thread() is not threading.main_thread():
+            from IPython import get_ipython
+            loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+        if loop is None:
+            return callback(*args)
+        loop.add_callback(callback, *args)
+    return run
+
+
+def same_notch(slider, value):
+    """True when ``slider.value`` is just the browser's rounding of ``value``.
+
+    A slider in the browser snaps the value it is given to its own grid (a log slider's to
+    whole steps of the exponent) and sends the snapped value back; that echo is not a reader's
+    change, and must not replace the exact value set in code (lr 0.05 would become 0.0501).
+    """
+    new, step = slider.value, slider.step or 0
+    if isinstance(slider, W.FloatLogSlider):
+        if new <= 0 or value <= 0:
+            return False
+        new, value = math.log(new, slider.base), math.log(value, slider.base)
+    return abs(new - value) <= step / 2 + 1e-6 * max(1.0, abs(value))
 
 
 def draw_order(fig, artists):

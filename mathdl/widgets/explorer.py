@@ -29,6 +29,8 @@ from .common import (
     draw_order,
     fmt,
     new_canvas,
+    on_main_thread,
+    same_notch,
     table,
 )
 
@@ -377,13 +379,15 @@ class GradientDescentExplorer(BookWidget):
             c[f"{o}.{k}"] = W.FloatSlider(value=self.hyper.get(o, {}).get(k, _), min=low,
                                           max=high, step=0.01 if high < 1 else 0.1,
                                           description=f"{o} {k}")
-        c["step"].on_click(lambda _: self.step())
-        c["reset"].on_click(lambda _: self.reset())
-        c["play"].observe(self._on_play, "value")
-        c["focus"].observe(lambda _: None if self._syncing else self._redraw(), "value")
+        # every callback draws, so it must run where the cells run (see common.on_main_thread)
+        c["step"].on_click(on_main_thread(lambda _: self.step()))
+        c["reset"].on_click(on_main_thread(lambda _: self.reset()))
+        c["play"].observe(on_main_thread(self._on_play), "value")
+        c["focus"].observe(on_main_thread(lambda _: None if self._syncing else self._redraw()),
+                           "value")
         for key in ("landscape", "condition", "angle", "optimizers", "lr", "x", "y") + tuple(
                 f"{o}.{k}" for o, k, *_ in HYPER):
-            c[key].observe(self._on_setting, "value")
+            c[key].observe(on_main_thread(self._on_setting), "value")
         self.panel, self.banner = W.HTML(), W.HTML()
         self.view = FigureView(None, self._summary())
         hyper = [c[f"{o}.{k}"] for o, k, *_ in HYPER]
@@ -412,35 +416,50 @@ class GradientDescentExplorer(BookWidget):
             self.step()
 
     def _on_setting(self, change):
-        """Any setting changed: rebuild from the start and replay as many steps as were shown."""
-        if self._syncing:
+        """A setting changed: rebuild from the start and replay as many steps as were shown.
+
+        A slider keeps the exact value set in code (lr=0.05, κ=50) for as long as it shows it:
+        the browser's echo of that value rounded onto the slider's grid is not a change, and
+        neither is a change to a hidden slider (it counts once its optimizer is selected)."""
+        c, steps, land = self.controls, self._k, self.land
+        key = next(k for k, w in c.items() if w is change["owner"])
+        exact = {"lr": self._lr, "x": self._start[0], "y": self._start[1],
+                 "condition": getattr(land, "condition_number", None),
+                 "angle": getattr(land, "angle", None)}
+        exact |= {f"{o}.{k}": v for o, h in self.hyper.items() for k, v in h.items()}
+
+        def read(k):
+            keep = exact.get(k) is not None and same_notch(c[k], exact[k])
+            return exact[k] if keep else c[k].value
+
+        if self._syncing or c[key].layout.display == "none" or (
+                key in exact and read(key) == exact[key]):
             return
-        c, steps = self.controls, self._k
         name = c["landscape"].value
-        params = dict(self.landscape_params) if name == self.land.name else {}
+        params = dict(self.landscape_params) if name == land.name else {}
         if name == "quadratic":
-            params |= {"condition_number": c["condition"].value, "angle": c["angle"].value}
-        start = (c["x"].value, c["y"].value)
-        if change["owner"] is c["landscape"]:
+            params |= {"condition_number": read("condition"), "angle": read("angle")}
+        start = (read("x"), read("y"))
+        if key == "landscape":
             start = None   # a new landscape starts from its own demo point
         hyper = {o: dict(self.hyper.get(o, {})) for o in c["optimizers"].value}
         for o, k, *_ in HYPER:   # the sliders' values, over settings given in code (e.g. "lr")
             if o in hyper:
-                hyper[o][k] = c[f"{o}.{k}"].value
+                hyper[o][k] = read(f"{o}.{k}")
         if not c["optimizers"].value:   # keep at least one selected
             self._syncing = True
             c["optimizers"].value = change["old"]
             self._syncing = False
             return
         old = (self.land.name, self.landscape_params, self.optimizers)
-        self._configure(name, params, tuple(c["optimizers"].value), c["lr"].value, start,
-                        hyper, self.seed)
+        self._configure(name, params, tuple(c["optimizers"].value), read("lr"), start, hyper,
+                        self.seed)
         self._syncing = True
         if old[:2] != (self.land.name, self.landscape_params):
-            for key, lim in (("x", self.land.xlim), ("y", self.land.ylim)):
-                c[key].min, c[key].max = -1e9, 1e9
-                c[key].value = self._start[0 if key == "x" else 1]
-                c[key].min, c[key].max = lim
+            for i, (axis, lim) in enumerate((("x", self.land.xlim), ("y", self.land.ylim))):
+                c[axis].min, c[axis].max = -1e9, 1e9
+                c[axis].value = self._start[i]
+                c[axis].min, c[axis].max = lim
         focus = c["focus"].value
         c["focus"].options = self.optimizers
         c["focus"].value = focus if focus in self.optimizers else self.optimizers[0]
