@@ -23,8 +23,12 @@ def _gradients(y, wrt, create_graph=False):
                              f"gradient can be taken with respect to it.")
     found = backprop([y], [np.ones_like(y.data)], create_graph, {id(w) for w in wrt}) \
         if y.requires_grad else {}
-    return [found[id(w)][1] if id(w) in found else Tensor._make(np.zeros_like(w.data))
+    return [_as_tensor(found[id(w)][1]) if id(w) in found else Tensor._make(np.zeros_like(w.data))
             for w in wrt]
+
+
+def _as_tensor(g):
+    return g if isinstance(g, Tensor) else Tensor._make(np.asarray(g))
 
 
 def grad(f, wrt=None, argnums=0, create_graph=False):
@@ -72,7 +76,7 @@ def jacobian(f):
             seed[i] = 1
             found = backprop([y], [seed], False, {id(x)})
             if id(x) in found:
-                J[i] = found[id(x)][1].data
+                J[i] = found[id(x)][1]
         return J
     return jacobian_of_f
 

@@ -112,20 +112,25 @@ class Tensor:
                 raise RuntimeError(f"backward() without a seed gradient needs a single number, but "
                                    f"this tensor has shape {self.shape}; reduce it first (e.g. "
                                    f".sum() or .mean()) or pass gradient= of that shape.")
-            gradient = np.ones_like(self.data)
+            gradient = np.ones(self.shape, self.dtype)
         for leaf, g in backprop([self], [gradient], create_graph).values():
+            g = g.data if isinstance(g, Tensor) else g
             if leaf.grad is None:
-                leaf.grad = np.array(g.data, dtype=leaf.data.dtype)  # a private copy
+                leaf.grad = np.array(g, dtype=leaf.data.dtype)  # a private copy
             else:
-                leaf.grad += g.data
+                leaf.grad += g
 
 
 _make = Tensor._make
 
 
 def tensor(data, requires_grad=False, dtype=None):
-    """Create a Tensor (float64 unless you pass float32 data or `dtype`)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    """Create a Tensor (float64 unless you pass float32 data or `dtype`) holding its own copy of
+    `data`, so that changing your array later cannot change the tensor, nor the other way round."""
+    t = Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    if t.data is data or isinstance(data, Tensor) and t.data is data.data:
+        t.data = t.data.copy()
+    return t
 
 
 def topological_order(roots):
@@ -151,14 +156,14 @@ def topological_order(roots):
 
 
 def backprop(roots, seeds, create_graph=False, wanted=None):
-    """Reverse-mode sweep: {id(t): (t, gradient Tensor)} for the leaves (or the `wanted` ids).
+    """Reverse-mode sweep: {id(t): (t, gradient)} for the leaves (or for the `wanted` ids).
 
     Each node's gradient is complete once every node after it in topological order has been
     processed, so one pass in reverse order applies the chain rule exactly once per node.
-    Without `create_graph` the gradients travel as plain numpy arrays (see ops.py).
+    With `create_graph` the gradients are Tensors (recorded, differentiable again); without it
+    they travel, and are returned, as plain numpy arrays (see ops.py).
     """
     order = topological_order(roots)
-    keep = (lambda t: t._ctx is None) if wanted is None else (lambda t: id(t) in wanted)
     grads = {}
     for root, seed in zip(roots, seeds):
         seed = _as_array(seed, root.dtype)
@@ -173,8 +178,8 @@ def backprop(roots, seeds, create_graph=False, wanted=None):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
-            if keep(node):
-                result[id(node)] = (node, g if isinstance(g, Tensor) else _make(np.asarray(g)))
+            if (node._ctx is None) if wanted is None else (id(node) in wanted):
+                result[id(node)] = (node, g)
             if node._ctx is None:
                 continue
             for inp, g_in in zip(node._ctx.inputs, node._ctx.backward(g)):

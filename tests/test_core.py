@@ -302,3 +302,14 @@ def test_import_mathdl_stays_light():
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_tensor_copies_its_data_so_later_changes_to_the_array_do_not_leak_in():
+    a = np.array([1.0, 2.0, 3.0])
+    for source in (a, a[1:], md.tensor(a)):
+        t = md.tensor(source)
+        before = t.data.copy()
+        a *= 10
+        assert np.array_equal(t.data, before), "md.tensor must not share memory with its input"
+        t.data[0] = -1.0
+        assert not np.shares_memory(t.data, a)
