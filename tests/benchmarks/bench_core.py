@@ -1,4 +1,4 @@
-"""Benchmark: backward time against graph size (must grow linearly), and the cost of `import mathdl`.
+"""Benchmark: backward time against graph size (it must grow linearly), and `import mathdl`.
 
 Run: python tests/benchmarks/bench_core.py
 Sizes are measured interleaved (round-robin, several rounds) and the median is reported, so a
