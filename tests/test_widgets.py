@@ -379,6 +379,36 @@ def test_edge_labels_sit_clear_of_boxes_and_of_each_other(preset):
         assert art["edge"][("c", "e", 0)].get_text() == "∂e/∂c=2"
 
 
+def test_stepper_controls_clicked_on_another_thread_run_on_the_main_one(monkeypatch):
+    """In JupyterLab 4.4+ widget messages arrive on a kernel subshell's thread; the stepper's
+    callbacks must be queued for the main thread (drawing from two threads kills the kernel)."""
+    import threading
+    import types
+
+    import IPython
+
+    queued = []
+    loop = types.SimpleNamespace(add_callback=lambda f, *args: queued.append((f, args)))
+    monkeypatch.setattr(IPython, "get_ipython",
+                        lambda: types.SimpleNamespace(kernel=types.SimpleNamespace(io_loop=loop)))
+    cs = ChainRuleStepper(preset="product")
+    c = cs.controls
+    clicks = [c["forward"].click, c["run_backward"].click, c["reset"].click,
+              lambda: setattr(c["nudge"], "value", True),
+              lambda: setattr(c["preset"], "value", "neuron")]
+    for click in clicks:
+        worker = threading.Thread(target=click)
+        worker.start()
+        worker.join()
+    assert len(queued) == len(clicks) and cs.values == {"a": 2.0, "b": 1.0}   # nothing ran yet
+    for f, args in queued[:2]:
+        f(*args)
+    assert cs.phase == "done" and cs.grads["b"] == 5.0
+    for f, args in queued[2:]:
+        f(*args)
+    assert cs.preset == "neuron" and cs.phase == "forward" and "nudge check" in cs.panel.value
+
+
 @pytest.mark.parametrize("args,kwargs,error,words", [
     ((lambda a: a * md.tensor([1.0, 2.0]),), {"a": 1.0}, ValueError, "single number"),
     ((3.0,), {"a": 1.0}, TypeError, "function of tensors"),

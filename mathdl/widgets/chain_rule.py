@@ -28,6 +28,7 @@ from .common import (
     draw_order,
     fmt,
     new_canvas,
+    on_main_thread,
     png_bytes,
     table,
 )
@@ -566,14 +567,16 @@ class ChainRuleStepper(BookWidget):
             "paths": W.ToggleButton(description="sum over paths", value=False),
             "nudge": W.ToggleButton(description="nudge check", value=False),
         }
-        c["forward"].on_click(lambda _: self.forward_step() if self.phase == "forward" else None)
-        c["backward"].on_click(lambda _: self._safe_backward())
-        c["run_forward"].on_click(lambda _: self.run_forward())
-        c["run_backward"].on_click(lambda _: self.run_backward())
-        c["reset"].on_click(lambda _: self.reset())
-        c["preset"].observe(self._on_preset, "value")
-        c["paths"].observe(lambda _: self._update_panel(), "value")
-        c["nudge"].observe(lambda _: self._update_panel(), "value")
+        # callbacks change the state and draw, so they run where the cells run (on_main_thread)
+        c["forward"].on_click(on_main_thread(
+            lambda _: self.forward_step() if self.phase == "forward" else None))
+        c["backward"].on_click(on_main_thread(lambda _: self._safe_backward()))
+        c["run_forward"].on_click(on_main_thread(lambda _: self.run_forward()))
+        c["run_backward"].on_click(on_main_thread(lambda _: self.run_backward()))
+        c["reset"].on_click(on_main_thread(lambda _: self.reset()))
+        c["preset"].observe(on_main_thread(self._on_preset), "value")
+        c["paths"].observe(on_main_thread(lambda _: self._update_panel()), "value")
+        c["nudge"].observe(on_main_thread(lambda _: self._update_panel()), "value")
         self.panel = W.HTML()
         self.view = FigureView(None, self._summary())
         self.widget = W.VBox([
