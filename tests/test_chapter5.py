@@ -355,3 +355,19 @@ def test_the_notebook_exists_and_shows_every_exercise_blank():
     assert len(outputs) == len(EXERCISES)
     assert all("No answer yet" in o["data"]["text/plain"] or "returns nothing yet"
                in o["data"]["text/plain"] for o in outputs)
+
+
+def test_on_the_saddles_ridge_only_noisy_sgd_escapes_and_off_it_momentum_escapes_first():
+    """The chapter's saddle explorer: started exactly on y = 0 the gradient never gets a y
+    component, so only SGD's noise leaves the ridge; from y = 0.05 all escape, momentum first."""
+    from mathdl.widgets import GradientDescentExplorer
+
+    gd = GradientDescentExplorer("saddle", optimizers=("gd", "sgd", "momentum", "adam"), lr=0.05,
+                                 start=(-1.8, 0.0), steps=70)
+    for name in ("gd", "momentum", "adam"):
+        assert np.all(gd.paths[name][:, 1] == 0) and np.hypot(*gd.paths[name][-1]) < 0.1, name
+    assert abs(gd.paths["sgd"][-1, 1]) > 1
+    gd.controls["y"].value = 0.05   # as the reader drags the slider: same 70 steps, new start
+    escape = {name: int(np.argmax(np.abs(path[:, 1]) > 1)) for name, path in gd.paths.items()}
+    assert all(step > 0 for step in escape.values()), escape
+    assert escape["momentum"] < escape["adam"] < min(escape["gd"], escape["sgd"]), escape
