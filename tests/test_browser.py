@@ -25,6 +25,7 @@ an error instead.
 """
 
 import contextlib
+import copy
 import json
 import os
 import secrets
@@ -70,7 +71,7 @@ def code_cells(nb):
 
 def without_outputs(nb):
     """A copy of ``nb`` as if never run: no outputs, no execution counts, no widget state."""
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb = copy.deepcopy(nb)
     for cell in code_cells(nb):
         cell.outputs, cell.execution_count = [], None
     nb.metadata.pop("widgets", None)
