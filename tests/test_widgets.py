@@ -516,3 +516,21 @@ def test_curvature_menu_moves_the_hessian_to_another_optimizer():
     assert "adam's point" in gd.panel.value and "adam's point" in gd._art["label"].get_text()
     c["optimizers"].value = ("gd",)    # the menu follows the selection
     assert c["focus"].options == ("gd",) and gd.focus == "gd"
+
+
+def test_png_bytes_is_a_valid_png_of_exactly_the_canvas_pixels():
+    import io
+
+    from PIL import Image
+
+    from mathdl.widgets.common import new_canvas, png_bytes
+    fig = new_canvas(3.1, 1.7)
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [2, 0, 1], color="#d55e00")
+    ax.set_title("odd size, every colour channel used")
+    png = png_bytes(fig)
+    image = Image.open(io.BytesIO(png))
+    image.load()                                     # decodes and checks every CRC
+    assert image.mode == "RGB" and image.size == fig.canvas.get_width_height()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
+    assert np.array_equal(np.asarray(image), pixels)

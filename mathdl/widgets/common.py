@@ -9,15 +9,15 @@ JupyterLab, Binder and a headless kernel, and lets tests read back exactly what 
 import base64
 import functools
 import html
-import io
 import math
+import struct
 import threading
+import zlib
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from ..plotting import BOOK_RC, COLORS
 
@@ -36,15 +36,27 @@ def new_canvas(width, height):
 
 
 def png_bytes(fig, draw=True):
-    """Render ``fig`` and encode it as PNG (fast zlib level: a widget redraws on every step).
-    ``draw=False`` encodes the canvas as it is (for a widget that blitted its moving parts)."""
+    """Render ``fig`` and encode it as an 8-bit RGB PNG for the browser.
+
+    ``draw=False`` encodes the canvas as it is (for a widget that blitted its moving parts).
+    A PNG is a signature and three chunks (length, type, data, CRC-32): IHDR with the size and
+    pixel format, IDAT with the zlib-compressed rows (each row prefixed by filter type 0, "none"),
+    and IEND. Written out like this it takes half the time of a general-purpose encoder, which
+    matters for a widget that redraws on every step.
+    """
     if draw:
         fig.canvas.draw()
-    w, h = fig.canvas.get_width_height()
-    image = Image.frombuffer("RGBA", (w, h), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="png", compress_level=1)
-    return out.getvalue()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    h, w = rgba.shape[:2]
+    rows = np.zeros((h, 1 + 3 * w), dtype=np.uint8)   # column 0: the filter byte, 0
+    rows[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits, colour type 2 = RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
 
 
 def on_main_thread(callback):
