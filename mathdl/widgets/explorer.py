@@ -285,7 +285,7 @@ class GradientDescentExplorer(BookWidget):
         else:
             pad = 0.05 * (high - low) + 1e-12
             low, high = low - pad, high + pad
-        nice = next(n for n in (k * 10 ** e for e in range(1, 9) for k in (1, 2, 5))
+        nice = next(n for n in (k * 10 ** e for e in range(1, 9) for k in (1, 2, 3, 5))
                     if n >= top - 1)
         lax.set(xlim=(0, nice), ylim=(low, high))
         gone = [o for o, r in self._runs.items() if r["diverged"] is not None]
