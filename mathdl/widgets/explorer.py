@@ -364,7 +364,7 @@ class GradientDescentExplorer(BookWidget):
             "optimizers": W.SelectMultiple(options=OPTIMIZERS, value=self.optimizers, rows=7,
                                            description="optimizers"),
             "lr": W.FloatLogSlider(value=lr, min=min(-5, math.floor(exp)),
-                                   max=max(1, math.ceil(exp)), step=0.05, description="lr",
+                                   max=max(1, math.ceil(exp)), step=0.01, description="lr",
                                    readout_format=".2e"),
             "x": W.FloatSlider(value=self._start[0], min=land.xlim[0], max=land.xlim[1],
                                step=0.05, description="start x"),
