@@ -8,6 +8,9 @@ of each round's time ratio:
   mathdl  — md.nn.MLP, md.nn.cross_entropy, backward(), md.optim.SGD
   numpy   — the forward and backward written out by hand: the floor for any numpy-based engine
   torch   — PyTorch CPU with autograd and torch.optim.SGD (skipped if torch is not installed)
+Each block starts with a few untimed steps: switching libraries every block evicts the other's
+code and data from the CPU caches (PyTorch most of all), a cost that a real training loop, which
+runs one library for thousands of steps, never pays.
 Targets: mathdl within 1.3× of numpy at 64-128-10 (batch 128) and 2.5× at 2-16-2 (batch 32),
 and faster than PyTorch at both. Every BLAS library and PyTorch are pinned to one thread.
 """
@@ -30,6 +33,7 @@ except ImportError:
     torch = None
 
 LR = 0.01
+WARMUP = 5   # untimed steps at the start of each block (see bench)
 CONFIGS = [("2-16-2", [2, 16, 2], 32, "tanh"), ("64-128-10", [64, 128, 10], 128, "relu")]
 
 
@@ -99,6 +103,8 @@ def bench(sizes, batch, activation, rounds, steps_per_round):
     times = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
+            for _ in range(WARMUP):   # untimed: refill the caches the previous library evicted
+                step()
             start = time.perf_counter()
             for _ in range(steps_per_round):
                 step()
