@@ -30,12 +30,13 @@ class Function:
     def apply(cls, *inputs, **params):
         fn = cls()
         fn.__dict__ = params  # e.g. axis=..., keepdims=... for the forward and backward rules
-        out = _make(fn.forward(*[t.data for t in inputs]))
+        arrays = [t.data for t in inputs]
+        out = _make(fn.forward(*arrays))
         if Tensor.grad_enabled:
             for t in inputs:
                 if t.requires_grad:  # record the node only if some input needs a gradient
                     out.requires_grad, out._ctx = True, fn
-                    fn.inputs, fn._out = inputs, weakref.ref(out)
+                    fn.inputs, fn._arrays, fn._out = inputs, arrays, weakref.ref(out)
                     break
         return out
 
@@ -46,8 +47,9 @@ class Function:
 
     @property
     def args(self):
-        """The inputs: Tensors while the backward pass is recorded, otherwise their numpy arrays."""
-        return self.inputs if Tensor.grad_enabled else [t.data for t in self.inputs]
+        """The inputs: Tensors while the backward pass is recorded, otherwise the numpy arrays the
+        forward pass was computed from."""
+        return self.inputs if Tensor.grad_enabled else self._arrays
 
     @property
     def result(self):
@@ -58,7 +60,7 @@ class Function:
         return self.inputs[i].requires_grad
 
     def __repr__(self):
-        params = {k: v for k, v in self.__dict__.items() if k not in ("inputs", "_out")}
+        params = {k: v for k, v in self.__dict__.items() if k not in ("inputs", "_arrays", "_out")}
         return f"{type(self).__name__}({params})" if params else type(self).__name__
 
 

@@ -112,7 +112,7 @@ class Tensor:
                 raise RuntimeError(f"backward() without a seed gradient needs a single number, but "
                                    f"this tensor has shape {self.shape}; reduce it first (e.g. "
                                    f".sum() or .mean()) or pass gradient= of that shape.")
-            gradient = np.ones(self.shape, self.dtype)
+            gradient = np.array(1, self.dtype).reshape(self.shape)  # dself/dself = 1
         for leaf, g in backprop([self], [gradient], create_graph).values():
             g = g.data if isinstance(g, Tensor) else g
             if leaf.grad is None:
@@ -139,18 +139,18 @@ def topological_order(roots):
     An iterative depth-first walk with an explicit stack, so a chain of 100,000 ops needs no
     recursion, and each node is visited once (linear time).
     """
-    order, seen = [], set()
+    order, seen = [], set()  # Tensors hash by identity (see Tensor.__hash__)
     stack = [(r, False) for r in roots]
     while stack:
         node, children_done = stack.pop()
         if children_done:
             order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
+        elif node not in seen:
+            seen.add(node)
             stack.append((node, True))
             if node._ctx is not None:
                 for t in node._ctx.inputs:
-                    if t.requires_grad and id(t) not in seen:
+                    if t.requires_grad and t not in seen:
                         stack.append((t, False))
     return order
 
@@ -171,19 +171,20 @@ def backprop(roots, seeds, create_graph=False, wanted=None):
             raise ValueError(f"backward(): the seed gradient has shape {seed.shape} but the tensor "
                              f"has shape {root.shape}; they must match.")
         seed = Tensor._make(seed) if create_graph else seed
-        grads[id(root)] = seed if id(root) not in grads else grads[id(root)] + seed
+        grads[root] = seed if root not in grads else grads[root] + seed
     result = {}
     with enable_grad() if create_graph else no_grad():
         for node in reversed(order):
-            g = grads.pop(id(node), None)
+            g = grads.pop(node, None)
             if g is None:
                 continue
-            if (node._ctx is None) if wanted is None else (id(node) in wanted):
+            ctx = node._ctx
+            if (ctx is None) if wanted is None else (id(node) in wanted):
                 result[id(node)] = (node, g)
-            if node._ctx is None:
+            if ctx is None:
                 continue
-            for inp, g_in in zip(node._ctx.inputs, node._ctx.backward(g)):
+            for inp, g_in in zip(ctx.inputs, ctx.backward(g)):
                 if g_in is not None and inp.requires_grad:
-                    old = grads.get(id(inp))
-                    grads[id(inp)] = g_in if old is None else old + g_in
+                    old = grads.get(inp)
+                    grads[inp] = g_in if old is None else old + g_in
     return result
