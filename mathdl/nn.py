@@ -271,13 +271,14 @@ def cross_entropy(logits, targets):
         if t.dtype.kind not in "iu" and (t.dtype.kind != "f" or np.any(t != np.round(t))):
             raise ValueError("cross_entropy: class targets must be whole numbers.")
         t = t if t.dtype.kind in "iu" else t.astype(np.intp)
-        if t.size and (t.min() < 0 or t.max() >= n_classes):
+        try:  # row t of the identity matrix is class t's one-hot vector
+            targets = Tensor._make(np.eye(n_classes, dtype=logits.dtype)[t])
+        except IndexError:  # some t >= n_classes
+            targets = None
+        if targets is None or t.size and t.min() < 0:  # (a negative t would count from the end)
             bad = int(t.max() if t.max() >= n_classes else t.min())
             raise ValueError(f"cross_entropy: class index {bad} is out of range for {n_classes} "
                              f"classes (valid: 0 to {n_classes - 1}).")
-        one_hot = np.eye(n_classes)[t]  # row t of the identity matrix is class t's one-hot vector
-        targets = Tensor._make(one_hot if one_hot.dtype == logits.dtype else
-                               one_hot.astype(logits.dtype))
     elif t.shape != logits.shape or logits.ndim == 0:
         raise ValueError(f"cross_entropy: logits have shape {logits.shape}, so targets must be "
                          f"class indices of shape {logits.shape[:-1]} or one-hot/probability "
