@@ -22,7 +22,7 @@ def chain(n):
 
 
 def diamond_ladder(n):
-    """Fan-out at every step: y_{k+1} = y_k * y_k + y_k, so each node has two consumers."""
+    """Fan-out at every step: y_{k+1} = 0.5 y_k + 0.25 y_k, so each node has two consumers."""
     x = md.tensor(0.1, requires_grad=True)
     y = x
     for _ in range(n // 2):
