@@ -371,3 +371,54 @@ def test_on_the_saddles_ridge_only_noisy_sgd_escapes_and_off_it_momentum_escapes
     escape = {name: int(np.argmax(np.abs(path[:, 1]) > 1)) for name, path in gd.paths.items()}
     assert all(step > 0 for step in escape.values()), escape
     assert escape["momentum"] < escape["adam"] < min(escape["gd"], escape["sgd"]), escape
+
+
+def test_saddle_readout_names_a_saddle_with_eigenvalues_minus_two_and_two():
+    """The text: on the ridge the readout calls the point a saddle, eigenvalues -2 and 2."""
+    from mathdl.widgets import GradientDescentExplorer
+
+    gd = GradientDescentExplorer("saddle", optimizers=("gd", "sgd", "momentum", "adam"), lr=0.05,
+                                 start=(-1.8, 0.0), steps=70)
+    for name in ("gd", "momentum", "adam"):
+        gd.controls["focus"].value = name
+        _, lam, _, _, label = gd.curvature()
+        assert label == "saddle" and np.allclose(lam, [-2.0, 2.0]), (name, lam, label)
+
+
+def test_valley_explorer_momentum_half_damps_but_lags_and_point_99_keeps_swinging():
+    """The narrow-valley 'try it': μ = 0.5 ends with over ten times the loss of μ = 0.9 and no
+    swing left across the valley; μ = 0.99 still swings wall to wall at the end of the run."""
+    from mathdl.widgets import GradientDescentExplorer
+
+    ex = GradientDescentExplorer("quadratic", optimizers=("gd", "momentum", "nesterov"), lr=0.9,
+                                 start=(-1.8, -0.4), steps=60,
+                                 landscape_params={"condition_number": 50, "angle": 30})
+    stiff = np.linalg.eigh(ex.land.hessian(np.zeros(2)))[1][:, -1]   # across the valley
+    loss, swing = {}, {}
+    for mu in (0.9, 0.5, 0.99):
+        ex.controls["momentum.momentum"].value = mu
+        path = ex.paths["momentum"]
+        loss[mu], swing[mu] = ex.land(path[-1]), np.abs(path[-10:] @ stiff).max()
+    assert loss[0.5] > 10 * loss[0.9]
+    start_offset = abs(ex.paths["momentum"][0] @ stiff)
+    assert swing[0.5] < 1e-3 * start_offset and swing[0.99] > 0.5 * start_offset
+
+
+def test_race_adam_without_momentum_ends_no_better_than_rmsprop_on_a_stretched_valley():
+    """The race 'try it': Adam with β₁ = 0 ends no better than RMSprop (and far behind Adam
+    with its momentum); where every runner ends, on the valley's walls, the Hessian's condition
+    number is in the hundreds to thousands."""
+    from mathdl.widgets import GradientDescentExplorer
+
+    race = {"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 1.0, "rmsprop": 0.1,
+            "adam": 0.1}
+    ex = GradientDescentExplorer("rosenbrock", optimizers=tuple(race), lr=1e-3, steps=300,
+                                 hyper={name: {"lr": lr} for name, lr in race.items()})
+    f = ex.land
+    for name in race:
+        ex.controls["focus"].value = name
+        assert 300 < ex.curvature()[3] < 1e5, name
+    adam_default = f(ex.paths["adam"][-1])
+    ex.controls["adam.beta1"].value = 0.0
+    adam_no_momentum, rmsprop = f(ex.paths["adam"][-1]), f(ex.paths["rmsprop"][-1])
+    assert adam_no_momentum >= rmsprop and adam_no_momentum > 5 * adam_default

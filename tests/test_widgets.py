@@ -534,3 +534,19 @@ def test_png_bytes_is_a_valid_png_of_exactly_the_canvas_pixels():
     assert image.mode == "RGB" and image.size == fig.canvas.get_width_height()
     pixels = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
     assert np.array_equal(np.asarray(image), pixels)
+
+
+def test_same_notch_tells_the_browsers_rounding_from_a_readers_move():
+    import ipywidgets as widgets
+
+    from mathdl.widgets.common import same_notch
+    log = widgets.FloatLogSlider(value=0.05, min=-5, max=1, step=0.01)
+    log.value = 10 ** -1.30                      # what the browser sends back for 0.05
+    assert same_notch(log, 0.05)                 # 0.0501…: the echo of 0.05 on the 0.01 grid
+    log.value = 10 ** (-1.28)                    # two notches away: a reader moved it
+    assert not same_notch(log, 0.05)
+    lin = widgets.FloatSlider(value=0.9, min=0, max=0.99, step=0.01)
+    lin.value = 0.9000000000000001
+    assert same_notch(lin, 0.9)
+    lin.value = 0.92
+    assert not same_notch(lin, 0.9)
