@@ -148,3 +148,26 @@ def test_bad_values_change_nothing(values, error, words):
         sf.set(**values)
     assert words in str(info.value)
     assert sf.values == before and sf.view.png == png
+
+
+def test_a_slider_moved_on_another_thread_redraws_on_the_main_one(monkeypatch):
+    """JupyterLab 4.4+ delivers widget messages on a kernel subshell's thread; a redraw there
+    would draw beside the main thread (that kills the kernel), so it is queued instead."""
+    import threading
+    import types
+
+    import IPython
+
+    queued = []
+    loop = types.SimpleNamespace(add_callback=lambda f, *args: queued.append((f, args)))
+    monkeypatch.setattr(IPython, "get_ipython",
+                        lambda: types.SimpleNamespace(kernel=types.SimpleNamespace(io_loop=loop)))
+    sf = make()
+    before = sf.view.png
+    worker = threading.Thread(target=lambda: setattr(sf.controls["a"], "value", -1.5))
+    worker.start()
+    worker.join()
+    assert len(queued) == 1 and sf.view.png == before          # nothing drawn on that thread
+    f, args = queued[0]
+    f(*args)                                                    # the main loop runs it
+    assert np.allclose(line(sf).get_ydata()[[0, -1]], -1.5) and sf.view.png != before

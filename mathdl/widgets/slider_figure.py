@@ -22,7 +22,16 @@ import inspect
 import math
 import numbers
 
-from .common import BookWidget, FigureView, W, check_choice, check_positive, fmt, new_canvas
+from .common import (
+    BookWidget,
+    FigureView,
+    W,
+    check_choice,
+    check_positive,
+    fmt,
+    new_canvas,
+    on_main_thread,
+)
 
 
 def _describe(draw):
@@ -76,8 +85,8 @@ class SliderFigure(BookWidget):
         self.draw, self.controls, self._holding = draw, dict(sliders), False
         self._margins = None   # the layout, computed for the first picture and then kept
         self.view = FigureView(new_canvas(width, height), _describe(draw))
-        for slider in self.controls.values():
-            slider.observe(self._on_change, "value")
+        for slider in self.controls.values():   # redraws run where the cells run (see common)
+            slider.observe(on_main_thread(self._on_change), "value")
         self.widget = W.VBox([*self.controls.values(), self.view.output])
         self.redraw()
 
