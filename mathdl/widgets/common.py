@@ -1,4 +1,4 @@
-"""What both widgets share: an Agg figure shown as PNG in an Output, readouts, layout, checks.
+"""What the widgets share: an Agg figure shown as PNG in an Output, readouts, layout, checks.
 
 Figures are drawn with matplotlib's non-interactive Agg canvas and handed to the browser as a
 PNG inside an ``ipywidgets.Output``. Setting the Output's ``outputs`` directly (instead of
