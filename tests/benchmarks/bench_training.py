@@ -4,7 +4,8 @@
 
 Three implementations of the same step on the same data, timed in interleaved rounds (so a slow
 moment of the machine hits all of them alike); reported: median times, and the median over rounds
-of each round's time ratio:
+of each round's time ratio, with the quartiles of those ratios in brackets (on a shared virtual
+machine the middle half of the rounds can span ±5 %, so a ratio is only known that well):
   mathdl  — md.nn.MLP, md.nn.cross_entropy, backward(), md.optim.SGD
   numpy   — the forward and backward written out by hand: the floor for any numpy-based engine
   torch   — PyTorch CPU with autograd and torch.optim.SGD (skipped if torch is not installed)
@@ -111,9 +112,14 @@ def bench(sizes, batch, activation, rounds, steps_per_round):
             times[name].append((time.perf_counter() - start) / steps_per_round)
     # each round timed all three back to back, so per-round ratios cancel slow spells of the machine
     median = {name: float(np.median(t)) for name, t in times.items()}
-    ratios = {name: float(np.median(np.array(times["mathdl"]) / np.array(t)))
+    ratios = {name: np.percentile(np.array(times["mathdl"]) / np.array(t), [50, 25, 75])
               for name, t in times.items()}
     return median, ratios
+
+
+def _spread(q):
+    """'2.51× [2.40–2.63]': the median ratio and its quartiles over the rounds."""
+    return f"{q[0]:.2f}× [{q[1]:.2f}–{q[2]:.2f}]"
 
 
 def main():
@@ -126,9 +132,9 @@ def main():
     for label, sizes, batch, activation in CONFIGS:
         t, ratio = bench(sizes, batch, activation, args.rounds, args.steps)
         line = (f"{label:>9} batch {batch:3} ({activation}): mathdl {t['mathdl'] * 1e6:6.1f} µs, "
-                f"numpy {t['numpy'] * 1e6:6.1f} µs, mathdl/numpy {ratio['numpy']:.2f}×")
+                f"numpy {t['numpy'] * 1e6:6.1f} µs, mathdl/numpy {_spread(ratio['numpy'])}")
         if "torch" in t:
-            line += f"; torch {t['torch'] * 1e6:6.1f} µs, mathdl/torch {ratio['torch']:.2f}×"
+            line += f"; torch {t['torch'] * 1e6:6.1f} µs, mathdl/torch {_spread(ratio['torch'])}"
         print(line)
 
 
