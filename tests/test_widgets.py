@@ -170,6 +170,23 @@ def test_optimizer_selection_lr_and_start_sliders():
     assert c["lr"].value == pytest.approx(1e-3)
 
 
+def test_shared_lr_slider_is_disabled_while_every_optimizer_has_its_own_lr():
+    gd = GradientDescentExplorer(optimizers=("gd", "adam"), lr=1e-3, steps=3,
+                                 hyper={"gd": {"lr": 2e-3}, "adam": {"lr": 0.1}})
+    c = gd.controls
+    assert c["lr"].disabled and "own lr" in c["lr"].tooltip
+    np.testing.assert_array_equal(gd.paths["gd"], hand_run(gd.land, "gd", 2e-3, (-1.5, 2.0), 3))
+    c["optimizers"].value = ("gd", "adam", "momentum")   # momentum follows the shared slider
+    assert not c["lr"].disabled
+    c["lr"].value = 5e-4
+    np.testing.assert_array_equal(gd.paths["momentum"],
+                                  hand_run(gd.land, "momentum", 5e-4, (-1.5, 2.0), 3,
+                                           {"momentum": 0.9}))
+    np.testing.assert_array_equal(gd.paths["gd"], hand_run(gd.land, "gd", 2e-3, (-1.5, 2.0), 3))
+    c["optimizers"].value = ("adam",)
+    assert c["lr"].disabled
+
+
 def test_hyper_parameter_sliders():
     gd = GradientDescentExplorer("quadratic", ALL, lr=0.2, steps=10)
     c = gd.controls

@@ -405,6 +405,11 @@ class GradientDescentExplorer(BookWidget):
         c["condition"].layout.display = c["angle"].layout.display = None if quad else "none"
         for o, k, *_ in HYPER:
             c[f"{o}.{k}"].layout.display = None if o in self.optimizers else "none"
+        own = all("lr" in self.hyper[o] for o in self.optimizers)   # e.g. the race in ch5
+        c["lr"].disabled = own
+        c["lr"].tooltip = ("every optimizer shown has its own lr (set with hyper=...), so this "
+                           "shared one changes nothing" if own else "learning rate, shared by "
+                           "every optimizer without an lr of its own")
 
     def _set_play(self, value):
         self._replaying = True
