@@ -265,29 +265,33 @@ def cross_entropy(logits, targets):
     probability vectors (e.g. one-hot) of the logits' shape. Stable for any logits (±1000
     included): see `CrossEntropy`. Gradient with respect to the logits: (softmax(z) - y) / batch.
     """
+    z = logits.data
     t = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
-    n_classes = logits.shape[-1] if logits.ndim else 0
-    if logits.ndim >= 1 and t.shape == logits.shape[:-1]:  # class indices
-        if t.dtype.kind not in "iu" and (t.dtype.kind != "f" or np.any(t != np.round(t))):
+    if z.ndim and t.shape == z.shape[:-1]:   # class indices
+        return CrossEntropy.apply(logits, _one_hot(t, z.shape[-1], z.dtype), n=max(t.size, 1),
+                                  one_hot=True)
+    if t.shape != z.shape or z.ndim == 0:
+        raise ValueError(f"cross_entropy: logits have shape {z.shape}, so targets must be "
+                         f"class indices of shape {z.shape[:-1]} or one-hot/probability "
+                         f"vectors of shape {z.shape}, but got shape {t.shape}.")
+    if not isinstance(targets, Tensor):
+        targets = tensor(t, dtype=z.dtype)
+    return CrossEntropy.apply(logits, targets, n=max(z.size // max(z.shape[-1], 1), 1),
+                              one_hot=False)
+
+
+def _one_hot(t, n_classes, dtype):
+    """Class indices t → rows with a 1 in column t and 0 elsewhere (a constant Tensor)."""
+    if t.dtype.kind not in "iu":
+        if t.dtype.kind != "f" or np.any(t != np.round(t)):
             raise ValueError("cross_entropy: class targets must be whole numbers.")
-        t = t if t.dtype.kind in "iu" else t.astype(np.intp)
-        try:  # row t of the identity matrix is class t's one-hot vector
-            targets = Tensor._make(np.eye(n_classes, dtype=logits.dtype)[t])
-        except IndexError:  # some t >= n_classes
-            targets = None
-        if targets is None or t.size and t.min() < 0:  # (a negative t would count from the end)
-            bad = int(t.max() if t.max() >= n_classes else t.min())
-            raise ValueError(f"cross_entropy: class index {bad} is out of range for {n_classes} "
-                             f"classes (valid: 0 to {n_classes - 1}).")
-    elif t.shape != logits.shape or logits.ndim == 0:
-        raise ValueError(f"cross_entropy: logits have shape {logits.shape}, so targets must be "
-                         f"class indices of shape {logits.shape[:-1]} or one-hot/probability "
-                         f"vectors of shape {logits.shape}, but got shape {t.shape}.")
-    elif not isinstance(targets, Tensor):
-        targets = tensor(t, dtype=logits.dtype)
-    one_hot = t.shape != logits.shape
-    return CrossEntropy.apply(logits, targets, n=max(logits.size // max(n_classes, 1), 1),
-                              one_hot=one_hot)
+        t = t.astype(np.intp)
+    rows = t[..., None] == np.arange(n_classes)
+    if np.count_nonzero(rows) != t.size:   # an index outside 0..C-1 matches no column
+        bad = int(t.max() if t.max() >= n_classes else t.min())
+        raise ValueError(f"cross_entropy: class index {bad} is out of range for {n_classes} "
+                         f"classes (valid: 0 to {n_classes - 1}).")
+    return Tensor._make(rows.astype(dtype))
 
 
 def binary_cross_entropy_with_logits(logits, targets):
