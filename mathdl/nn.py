@@ -101,10 +101,11 @@ class Linear(Module):
         self.bias = tensor(np.zeros(out_features, dtype=dtype), requires_grad=True)
 
     def forward(self, x):
-        if x.ndim == 0 or x.shape[-1] != self.weight.shape[0]:
-            raise ValueError(f"Linear: the input has shape {x.shape} but this layer expects "
-                             f"{self.weight.shape[0]} features in its last axis.")
-        if x.ndim == 2:  # a batch: one graph node (see Affine)
+        shape, n_in = x.shape, self.weight.shape[0]
+        if not shape or shape[-1] != n_in:
+            raise ValueError(f"Linear: the input has shape {shape} but this layer expects "
+                             f"{n_in} features in its last axis.")
+        if len(shape) == 2:  # a batch: one graph node (see Affine)
             return Affine.apply(x, self.weight, self.bias)
         return x @ self.weight + self.bias
 

@@ -9,6 +9,8 @@ Gradients **accumulate**: a value used twice receives the sum of both contributi
 or an optimizer), exactly as in PyTorch.
 """
 
+from operator import attrgetter
+
 import numpy as np
 
 
@@ -73,10 +75,10 @@ class Tensor:
         return t
 
     # ---- reading ----------------------------------------------------------------------------
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
-    dtype = property(lambda self: self.data.dtype)
+    shape = property(attrgetter("data.shape"))   # t.shape is t.data.shape, and so on
+    ndim = property(attrgetter("data.ndim"))
+    size = property(attrgetter("data.size"))
+    dtype = property(attrgetter("data.dtype"))
     T = property(lambda self: self.transpose())
 
     def __len__(self):
@@ -147,11 +149,13 @@ def topological_order(roots):
             order.append(node)
         elif node not in seen:
             seen.add(node)
+            if node._ctx is None:   # a leaf: nothing comes before it
+                order.append(node)
+                continue
             stack.append((node, True))
-            if node._ctx is not None:
-                for t in node._ctx.inputs:
-                    if t.requires_grad and t not in seen:
-                        stack.append((t, False))
+            for t in node._ctx.inputs:
+                if t.requires_grad and t not in seen:
+                    stack.append((t, False))
     return order
 
 
