@@ -192,6 +192,50 @@ def test_gradients_accumulate_across_uses_and_calls_until_reset():
     assert x.grad == 2
 
 
+def test_every_grad_is_the_leafs_own_writeable_array():
+    """The cases where one array could end up in two places: the seed, the g that Add hands to
+    both inputs, views of g, a dtype change."""
+    a, b = md.tensor([1.0, 2.0], requires_grad=True), md.tensor([3.0, 4.0], requires_grad=True)
+    seed = np.array([1.0, 10.0])
+    (a + b).backward(seed)            # Add hands the very same g (here: the seed) to a and b
+    assert a.grad is not b.grad and not np.shares_memory(a.grad, seed)
+    a.grad *= 0                       # a reader changing one .grad changes nothing else
+    np.testing.assert_array_equal(b.grad, [1, 10])
+    np.testing.assert_array_equal(seed, [1, 10])
+    x = md.tensor([[1.0, 2.0]], requires_grad=True)
+    t = md.tensor([[5.0, 6.0]])
+    x.backward(t)                     # a leaf's own seed, given as a Tensor
+    assert not np.shares_memory(x.grad, t.data)
+    for y in (x.sum(), x.reshape(2).sum(), x.T.sum(), x.mean(), x[0, 1]):
+        x.grad = None
+        y.backward()                  # broadcast and reshaped views of g become arrays
+        assert x.grad.flags.writeable and x.grad.flags.owndata and x.grad.shape == (1, 2)
+    a, b = md.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True), md.tensor(np.eye(2),
+                                                                              requires_grad=True)
+    (a + b.T).backward(np.array([[1.0, 2.0], [3.0, 4.0]]))   # b gets a view of a's gradient
+    a.grad *= 0
+    np.testing.assert_array_equal(b.grad, [[1, 3], [2, 4]])
+    s = md.tensor(3.0, requires_grad=True)
+    (s * 2).backward()                # 0-d arithmetic gives numpy scalars, .grad stays an array
+    assert type(s.grad) is np.ndarray and s.grad.shape == () and s.grad == 2
+    f32 = md.tensor([1.0, 2.0], requires_grad=True, dtype=np.float32)
+    (f32 * md.tensor([2.0, 2.0])).sum().backward()   # a float64 gradient for a float32 leaf
+    assert f32.grad.dtype == np.float32
+
+
+def test_a_graph_can_be_backpropagated_again_after_its_grad_was_adopted():
+    w = md.tensor([1.0, -2.0], requires_grad=True)
+    loss = (w * md.tensor([3.0, 4.0])).sum()
+    for k in range(1, 4):             # each call adds [3, 4]; the graph itself is unchanged
+        loss.backward()
+        np.testing.assert_array_equal(w.grad, [3 * k, 4 * k])
+    x = md.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward(create_graph=True)
+    y.backward(create_graph=True)
+    np.testing.assert_array_equal(x.grad, [4, 8])
+
+
 def test_softmax_and_log_softmax_are_stable_for_huge_inputs():
     big = md.tensor([[1000.0, 0.0, -1000.0]], requires_grad=True)
     np.testing.assert_allclose(big.softmax().data, [[1, 0, 0]], atol=1e-300)
