@@ -9,6 +9,7 @@ Gradients **accumulate**: a value used twice receives the sum of both contributi
 or an optimizer), exactly as in PyTorch.
 """
 
+import gc
 from operator import attrgetter
 
 import numpy as np
@@ -29,6 +30,23 @@ class enable_grad(no_grad):
 
     def __enter__(self):
         self.previous, Tensor.grad_enabled = Tensor.grad_enabled, True
+
+
+class gc_paused:
+    """Context manager: pause Python's cycle collector (reference counting still frees memory).
+
+    A backward pass creates no reference cycles, so the collector would find nothing there; but
+    left running it re-scans every object of a large graph again and again as the pass allocates,
+    and backward time would grow faster than the graph (about 2× per node at 100,000 nodes).
+    """
+
+    def __enter__(self):
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was_enabled:
+            gc.enable()
 
 
 def _as_array(data, dtype=None):
@@ -167,7 +185,6 @@ def backprop(roots, seeds, create_graph=False, wanted=None):
     With `create_graph` the gradients are Tensors (recorded, differentiable again); without it
     they travel, and are returned, as plain numpy arrays (see ops.py).
     """
-    order = topological_order(roots)
     grads = {}
     for root, seed in zip(roots, seeds):
         seed = _as_array(seed, root.dtype)
@@ -177,8 +194,8 @@ def backprop(roots, seeds, create_graph=False, wanted=None):
         seed = Tensor._make(seed) if create_graph else seed
         grads[root] = seed if root not in grads else grads[root] + seed
     result = {}
-    with enable_grad() if create_graph else no_grad():
-        for node in reversed(order):
+    with gc_paused(), (enable_grad() if create_graph else no_grad()):
+        for node in reversed(topological_order(roots)):
             g = grads.pop(node, None)
             if g is None:
                 continue

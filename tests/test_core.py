@@ -1,5 +1,7 @@
 """The mathdl core: every operation's value, first and second derivatives, shapes, and errors."""
 
+import gc
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -7,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import mathdl as md
+from mathdl.ops import Function
 
 rng = np.random.default_rng(0)
 
@@ -234,6 +237,34 @@ def test_a_graph_can_be_backpropagated_again_after_its_grad_was_adopted():
     y.backward(create_graph=True)
     y.backward(create_graph=True)
     np.testing.assert_array_equal(x.grad, [4, 8])
+
+
+def test_backward_pauses_the_cycle_collector_and_restores_it_even_after_an_error():
+    class Spy(Function):
+        seen = []
+
+        def forward(self, x):
+            return x.copy()
+
+        def backward(self, g):
+            Spy.seen.append(gc.isenabled())
+            if self.fail:
+                raise ArithmeticError("inside backward")
+            return (g,)
+
+    x = md.tensor([1.0, 2.0], requires_grad=True)
+    assert gc.isenabled()
+    Spy.apply(x, fail=False).sum().backward()
+    assert Spy.seen == [False] and gc.isenabled()
+    with pytest.raises(ArithmeticError):
+        Spy.apply(x, fail=True).sum().backward()
+    assert gc.isenabled()
+    gc.disable()                      # a reader's own choice is left as it was
+    try:
+        Spy.apply(x, fail=False).sum().backward()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_softmax_and_log_softmax_are_stable_for_huge_inputs():
