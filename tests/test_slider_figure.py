@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from mathdl.widgets import SliderFigure
-from mathdl.widgets.common import W
+from mathdl.widgets.common import W, new_canvas
 
 
 def parabola(fig, a, n, scale, style="solid"):
@@ -99,6 +99,91 @@ def test_the_first_picture_is_laid_out_tight_and_later_ones_keep_its_layout():
         and inside.y1 <= fig.bbox.y1
     sf.set(a=-1.9, scale=9.5)
     assert sf.figure.axes[0].get_position().bounds == first
+
+
+def moving_parabola(fig, a, scale, calls=None):
+    """The parabola a·x² over a fixed grey reference curve, with a moving title."""
+    (calls if calls is not None else []).append("draw")
+    ax = fig.add_subplot()
+    xs = np.linspace(-1, 1, 40)
+    ax.plot(xs, xs**3, color="0.6", lw=6)             # drawn once, kept as a picture
+    curve, = ax.plot(xs, 0 * xs, lw=3)
+    ax.set_ylim(-scale, scale)                        # scale is not moved: a new figure
+    ax.set_xlabel("x")
+
+    def move(a):
+        (calls if calls is not None else []).append("move")
+        curve.set_ydata(a * xs**2)
+        ax.set_title(f"a = {a:.2f}")
+        return curve, ax.title
+    return move
+
+
+def moving(a=1.0, scale=1.0, calls=None, still=False):
+    """The SliderFigure of moving_parabola; ``still``: the same picture, drawn whole every time
+    (its draw applies move itself and returns nothing)."""
+    def draw(fig, a, scale):
+        move = moving_parabola(fig, a, scale, calls)
+        return move(a) and None if still else move
+    return SliderFigure(draw, size=(4, 3), a=W.FloatSlider(value=a, min=-2.0, max=2.0, step=0.1),
+                        scale=W.FloatLogSlider(value=scale, base=10, min=-1, max=1))
+
+
+def test_moving_parts_are_repainted_and_the_picture_is_the_one_a_fresh_figure_shows():
+    calls = []
+    sf, whole = moving(calls=calls), moving(still=True)
+    assert calls == ["draw", "move"]
+    np.testing.assert_array_equal(pixels(sf.view.png), pixels(whole.view.png))
+    before = sf.view.png
+    sf.controls["a"].value = -0.5                    # only the curve and the title move
+    assert calls[2:] == ["move"]
+    assert not np.array_equal(pixels(sf.view.png), pixels(before))
+    np.testing.assert_array_equal(pixels(sf.view.png), pixels(moving(a=-0.5).view.png))
+    sf.set(a=1.5, scale=3.0)                         # move() does not take scale: rebuilt
+    assert calls[3:] == ["draw", "move"]
+    whole.set(a=1.5, scale=3.0)
+    np.testing.assert_array_equal(pixels(sf.view.png), pixels(whole.view.png))
+    sf.controls["a"].value = 0.0                     # and moves are fast again afterwards
+    assert calls[5:] == ["move"]
+    whole.controls["a"].value = 0.0
+    np.testing.assert_array_equal(pixels(sf.view.png), pixels(whole.view.png))
+    assert "a = 0" in sf.view.output.outputs[0]["data"]["text/plain"]
+
+
+def test_a_move_that_changes_the_limits_gets_a_whole_new_figure():
+    def draw(fig, top):
+        ax = fig.add_subplot()
+        line, = ax.plot([0, 1], [0, 1])
+
+        def move(top):
+            ax.set_ylim(-1, top)                     # limits belong in draw; still handled
+            line.set_ydata([0, top])
+            return (line,)
+        return move
+
+    def whole(fig, top):
+        draw(fig, top)(top)
+
+    sf, still = (SliderFigure(f, size=(3, 2), top=W.FloatSlider(value=1.0, min=1.0, max=5.0))
+                 for f in (draw, whole))
+    sf.controls["top"].value = still.controls["top"].value = 4.0
+    np.testing.assert_array_equal(pixels(sf.view.png), pixels(still.view.png))
+    assert sf.figure.axes[0].get_ylim() == (-1, 4.0)
+
+
+@pytest.mark.parametrize("returned, words", [
+    (lambda fig, a: 42, "returned int; it should return nothing, or a function move"),
+    (lambda fig, a: (lambda a: "curve"), "artists of this figure that it changed"),
+    (lambda fig, a: (lambda a: new_canvas(1, 1).text(0, 0, "elsewhere")),
+     "artists of this figure that it changed"),
+])
+def test_a_draw_or_move_that_returns_the_wrong_thing_is_told_so(returned, words):
+    def draw(fig, a):
+        fig.add_subplot()
+        return returned(fig, a)
+
+    with pytest.raises(TypeError, match=words):
+        SliderFigure(draw, a=W.FloatSlider(value=0.0, min=0.0, max=1.0))
 
 
 def test_a_log_slider_is_checked_in_values_not_exponents():

@@ -14,13 +14,25 @@
 
 For the small "one idea, one slider" pictures of a chapter: the notebook writes only the
 drawing function (what to plot); the widget owns the figure, the sliders, the redraw and the
-PNG shown in the notebook. Each redraw clears the figure and calls ``draw(fig, **values)`` again,
-which is simple and fast enough for figures of a few curves.
+PNG shown in the notebook. By default each redraw clears the figure and calls
+``draw(fig, **values)`` again: simple, but a matplotlib figure takes 50-150 ms to draw.
+
+A picture whose sliders move only some of its parts can say which, and is then redrawn in a
+few milliseconds: ``draw`` builds the whole figure and returns a function ``move(**values)``
+that updates the moving parts (``line.set_data(...)``, ``title.set_text(...)``) and returns
+those artists. The rest (axes, ticks, labels, fixed curves) is drawn once and kept as a
+picture; a slider move calls ``move`` and paints only the artists it returns on top of that
+picture, in the order returned (as matplotlib's own blitting does). ``move`` takes the values
+of the sliders it handles, by name; moving any other slider builds the whole figure again, as
+does a ``move`` that changes an axes' limits. ``move`` is also called for the first picture,
+so ``draw`` need not set the moving parts itself.
 """
 
 import inspect
 import math
 import numbers
+
+from matplotlib.artist import Artist
 
 from .common import (
     BookWidget,
@@ -54,7 +66,8 @@ class SliderFigure(BookWidget):
     """A figure drawn by ``draw(fig, **values)``, redrawn when any slider changes.
 
     ``draw`` receives a cleared matplotlib Figure and one keyword argument per slider (its
-    current value). ``sliders`` are ipywidgets controls given by keyword, e.g.
+    current value); it may return ``move(**values)`` for fast redraws (see the module's
+    docstring). ``sliders`` are ipywidgets controls given by keyword, e.g.
     ``h=widgets.FloatLogSlider(...)``; ``size`` is the figure size in inches. ``.controls``
     holds the sliders by name, ``.values`` their current values.
     """
@@ -84,6 +97,8 @@ class SliderFigure(BookWidget):
         height = check_positive("The figure's height", size[1])
         self.draw, self.controls, self._holding = draw, dict(sliders), False
         self._margins = None   # the layout, computed for the first picture and then kept
+        self._move = self._background = None   # for pictures with moving parts
+        self._shown = {}                          # the values of the picture on show
         self.view = FigureView(new_canvas(width, height), _describe(draw))
         for slider in self.controls.values():   # redraws run where the cells run (see common)
             slider.observe(on_main_thread(self._on_change), "value")
@@ -133,7 +148,17 @@ class SliderFigure(BookWidget):
             self.redraw()
 
     def redraw(self):
-        """Clear the figure, call ``draw(fig, **values)``, and show the new picture.
+        """Show the picture for the current values: move its moving parts if only sliders that
+        ``move`` handles changed and the axes' limits stay put, else build the figure again."""
+        changed = {name for name, v in self.values.items() if v != self._shown.get(name)}
+        if not (self._move and changed <= set(self._moves) and self._paint_moved()):
+            self._build()
+        self._shown = self.values
+        self.view.alt = self._summary()
+        self.view.refresh(draw=self._move is None)
+
+    def _build(self):
+        """Clear the figure and call ``draw(fig, **values)`` (and ``move``, if it returns one).
 
         The first picture is laid out with matplotlib's tight layout; later ones reuse its
         margins, so the axes do not jump while a slider moves (and redraws are twice as fast).
@@ -142,14 +167,50 @@ class SliderFigure(BookWidget):
         fig.clear()
         if self._margins:
             fig.subplots_adjust(**self._margins)
-        self.draw(fig, **self.values)
+        self._move = self.draw(fig, **self.values)
+        if self._move is not None and not callable(self._move):
+            raise TypeError(f"{getattr(self.draw, '__name__', 'draw')} returned "
+                            f"{type(self._move).__name__}; it should return nothing, or a "
+                            f"function move(**values) that updates the moving parts.")
+        moving = ()
+        if self._move:   # the sliders move() handles: the names it takes, or all for **values
+            takes = inspect.signature(self._move).parameters.values()
+            self._moves = tuple(self.controls) if any(p.kind is p.VAR_KEYWORD for p in takes) \
+                else tuple(p.name for p in takes if p.name in self.controls)
+            moving = self._moved_artists()
         if not self._margins:
             fig.tight_layout()
             p = fig.subplotpars
             self._margins = {"left": p.left, "right": p.right, "bottom": p.bottom, "top": p.top,
                              "wspace": p.wspace, "hspace": p.hspace}
-        self.view.alt = self._summary()
-        self.view.refresh()
+        if self._move:   # a picture of everything that does not move, then the moving parts
+            fig.canvas.draw()
+            self._limits = [ax.viewLim.bounds for ax in fig.axes]
+            self._background = fig.canvas.copy_from_bbox(fig.bbox)
+            for artist in moving:
+                fig.draw_artist(artist)
+
+    def _moved_artists(self):
+        """Call ``move(**values)``; check and return the artists it says it changed."""
+        artists = self._move(**{name: self.controls[name].value for name in self._moves})
+        artists = list(artists) if isinstance(artists, (list, tuple)) else [artists]
+        for artist in artists:
+            if not isinstance(artist, Artist) or artist.figure is not self.view.fig:
+                raise TypeError(f"move() must return the matplotlib artists of this figure that "
+                                f"it changed (lines, texts, the legend ...), not {artist!r}.")
+            artist.set_animated(True)   # left out of the picture of what stays
+        return artists
+
+    def _paint_moved(self):
+        """Paint the moving parts over the kept picture; False if the limits changed."""
+        fig = self.view.fig
+        moving = self._moved_artists()
+        if [ax.viewLim.bounds for ax in fig.axes] != self._limits:
+            return False
+        fig.canvas.restore_region(self._background)
+        for artist in moving:
+            fig.draw_artist(artist)
+        return True
 
     def _summary(self):
         def shown(v):

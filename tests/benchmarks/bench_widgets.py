@@ -7,14 +7,40 @@ The explorer's steady step blits the moving artists onto a cached background; it
 case forces the full draw that happens when the loss panel's axes change (rarely: decades).
 The stepper repaints only the rectangles its step changed (a few labels, the active box's
 frame, the caption) and cycles through every forward and backward step of the network.
+A SliderFigure whose drawing function returns ``move`` repaints only the moving artists; the
+same picture drawn whole on every move is measured beside it, for comparison.
 """
 
 import statistics
 import time
 
-from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer
+import numpy as np
+
+from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer, SliderFigure
+from mathdl.widgets.common import W
 
 TARGET_MS = 50.0
+
+
+def secant_picture(fig, h, whole=False):
+    """A chapter-2 style picture: a curve and its tangent fixed; a secant, its two points, the
+    title and the legend (its label shows the slope) move with h."""
+    ax = fig.add_subplot()
+    xs = np.linspace(-1.6, 2.6, 300)
+    ax.plot(xs, xs**3 - 2 * xs + 1, label="f")
+    ax.plot(xs, xs - 1 + 0 * xs, label="tangent")
+    secant, = ax.plot([], [], "--")
+    ends, = ax.plot([], [], "o")
+    ax.set(ylim=(-3, 8), xlabel="x", ylabel="f(x)")
+
+    def move(h):
+        slope = ((1 + h) ** 3 - 2 * (1 + h) + 1) / h
+        secant.set_data(xs, slope * (xs - 1))
+        secant.set_label(f"secant, slope {slope:.4f}")
+        ends.set_data([1, 1 + h], [0, slope * h])
+        ax.set_title(f"h = {h:.4g}: secant slope {slope:.4f}")
+        return secant, ends, ax.title, ax.legend(loc="upper left")
+    return move(h) and None if whole else move
 
 
 def main(rounds=25):
@@ -38,10 +64,20 @@ def main(rounds=25):
     def explorer_slider():   # a control change rebuilds and replays every step taken so far
         lr_slider.value = 1.2e-3 if lr_slider.value < 1.1e-3 else 1e-3
 
+    pictures = {whole: SliderFigure(lambda fig, h, whole=whole: secant_picture(fig, h, whole),
+                                    h=W.FloatLogSlider(value=1.0, min=-3, max=0, step=0.05))
+                for whole in (False, True)}
+
+    def slider_move(whole):
+        h = pictures[whole].controls["h"]
+        return lambda: setattr(h, "value", 0.01 if h.value > 0.5 else 1.0)
+
     cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
              "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
              "stepper: step + redraw (2-2-1 network)": stepper_step,
-             "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider}
+             "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider,
+             "slider figure: slider moved (moving parts repainted)": slider_move(False),
+             "  (the same picture drawn whole, for comparison)": slider_move(True)}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, case in cases.items():
