@@ -17,8 +17,8 @@ drawing function (what to plot); the widget owns the figure, the sliders, the re
 PNG shown in the notebook. By default each redraw clears the figure and calls
 ``draw(fig, **values)`` again: simple, but a matplotlib figure takes 50-150 ms to draw.
 
-A picture whose sliders move only some of its parts can say which, and is then redrawn in a
-few milliseconds: ``draw`` builds the whole figure and returns a function ``move(**values)``
+A picture whose sliders move only some of its parts can say which, and is then redrawn in
+10-30 ms: ``draw`` builds the whole figure and returns a function ``move(**values)``
 that updates the moving parts (``line.set_data(...)``, ``title.set_text(...)``) and returns
 those artists. The rest (axes, ticks, labels, fixed curves) is drawn once and kept as a
 picture; a slider move calls ``move`` and paints only the artists it returns on top of that
