@@ -395,6 +395,31 @@ def press_buttons(page, name):
     print(f"{name}: pressed {pressed}; figures changed: {[a != b for a, b in zip(after, before)]}")
 
 
+def move_sliders(page, name):
+    """In every slider picture (a figure with sliders, no buttons), move its first slider a few
+    notches with the keyboard, as a reader would; every one of those figures must change."""
+    pictures = page.locator(".jp-NotebookPanel .jp-OutputArea-output"
+                            ":has(.widget-slider):has(img):not(:has(.widget-button))")
+    figures = "els => els.map(el => [...el.querySelectorAll('img')].map(i => i.src).join())"
+    before = pictures.evaluate_all(figures)
+    for picture in pictures.all():
+        handle = picture.locator(".widget-slider .noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        for key in ("ArrowLeft", "ArrowLeft", "ArrowRight", "ArrowLeft"):   # 2 notches left net
+            page.keyboard.press(key)
+    try:
+        page.wait_for_function(
+            f"([els, before]) => ({figures})(els).every((now, i) => now !== before[i])",
+            arg=[pictures.element_handles(), before], timeout=20_000)
+    except Exception:
+        after = pictures.evaluate_all(figures)
+        pytest.fail(f"{name}: moving a slider left these slider pictures unchanged: "
+                    f"{[i for i, (a, b) in enumerate(zip(after, before)) if a == b]}")
+    print(f"{name}: moved the sliders of {len(before)} slider pictures; every figure changed")
+    return len(before)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_run_all_in_jupyterlab(lab, page, path):
     nb = nbformat.read(path, as_version=4)
@@ -405,6 +430,9 @@ def test_run_all_in_jupyterlab(lab, page, path):
         assert not found, f"{path.name} after Run All:\n" + "\n".join(found)
         if any(WIDGET_VIEW in o.get("data", {}) for c in cells for o in c.outputs):
             press_buttons(page, path.name)
+        if "SliderFigure(" in "".join(c.source for c in cells):
+            assert move_sliders(page, path.name) == "".join(c.source for c in cells).count(
+                "SliderFigure(")
 
 
 def test_the_checks_can_fail(lab, page):
