@@ -414,6 +414,10 @@ def test_race_adam_without_momentum_ends_no_better_than_rmsprop_on_a_stretched_v
             "adam": 0.1}
     ex = GradientDescentExplorer("rosenbrock", optimizers=tuple(race), lr=1e-3, steps=300,
                                  hyper={name: {"lr": lr} for name, lr in race.items()})
+    assert ex.controls["lr"].disabled          # "the shared lr slider is greyed out"
+    before = {name: path.copy() for name, path in ex.paths.items()}
+    ex.controls["lr"].value = 1e-2              # "it would move none of them"
+    assert all(np.array_equal(ex.paths[name], before[name]) for name in race)
     f = ex.land
     for name in race:
         ex.controls["focus"].value = name

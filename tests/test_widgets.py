@@ -187,6 +187,12 @@ def test_shared_lr_slider_is_disabled_while_every_optimizer_has_its_own_lr():
     assert c["lr"].disabled
 
 
+@pytest.mark.parametrize("steps, right_end", [(8, 10), (25, 30), (45, 50), (120, 200)])
+def test_loss_panel_step_axis_ends_at_the_next_1_2_3_5_times_a_power_of_ten(steps, right_end):
+    gd = GradientDescentExplorer("quadratic", ("gd",), lr=0.1, steps=steps)
+    assert gd._art["lax"].get_xlim() == (0, right_end)
+
+
 def test_hyper_parameter_sliders():
     gd = GradientDescentExplorer("quadratic", ALL, lr=0.2, steps=10)
     c = gd.controls

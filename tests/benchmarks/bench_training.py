@@ -37,6 +37,7 @@ except ImportError:
 LR = 0.01
 WARMUP = 5   # untimed steps at the start of each block (see bench)
 CONFIGS = [("2-16-2", [2, 16, 2], 32, "tanh"), ("64-128-10", [64, 128, 10], 128, "relu")]
+TARGETS = {"2-16-2": 2.5, "64-128-10": 1.3}   # mathdl/numpy, from the issue; and < 1 vs torch
 
 
 def make_mathdl(sizes, activation, X, y):
@@ -133,9 +134,12 @@ def main():
     for label, sizes, batch, activation in CONFIGS:
         t, ratio = bench(sizes, batch, activation, args.rounds, args.steps)
         line = (f"{label:>9} batch {batch:3} ({activation}): mathdl {t['mathdl'] * 1e6:6.1f} µs, "
-                f"numpy {t['numpy'] * 1e6:6.1f} µs, mathdl/numpy {_spread(ratio['numpy'])}")
+                f"numpy {t['numpy'] * 1e6:6.1f} µs, mathdl/numpy {_spread(ratio['numpy'])} "
+                f"({'meets' if ratio['numpy'][0] <= TARGETS[label] else 'MISSES'} "
+                f"≤ {TARGETS[label]}×)")
         if "torch" in t:
-            line += f"; torch {t['torch'] * 1e6:6.1f} µs, mathdl/torch {_spread(ratio['torch'])}"
+            line += (f"; torch {t['torch'] * 1e6:6.1f} µs, mathdl/torch {_spread(ratio['torch'])} "
+                     f"({'faster' if ratio['torch'][0] < 1 else 'NOT faster'})")
         print(line)
 
 
