@@ -9,10 +9,9 @@ for the common forms of colour blindness; lines also differ by style where it ma
     fig, ax = new_figure()
     ax.plot(x, y, color=COLORS["value"])
 
-matplotlib is imported here, never by ``import mathdl`` itself.
+Importing this module needs no matplotlib (the widgets' models read the palette without it);
+matplotlib is imported by the functions that draw, and never by ``import mathdl`` itself.
 """
-
-import matplotlib
 
 # Okabe–Ito palette (hex values as published by its authors).
 OKABE_ITO = {
@@ -70,7 +69,7 @@ BOOK_RC = {
     "axes.grid": True,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    "axes.prop_cycle": f"cycler('color', {CYCLE!r})",   # read by matplotlib's rc parser
     "grid.color": "#dddddd",
     "grid.linewidth": 0.6,
     "lines.linewidth": 1.8,
@@ -90,6 +89,7 @@ def use_book_style():
 
     PNG (not SVG) keeps executed notebooks small and byte-stable for the nbval run.
     """
+    import matplotlib
     matplotlib.rcParams.update(BOOK_RC)
     try:
         from IPython import get_ipython
@@ -106,6 +106,7 @@ def new_figure(nrows=1, ncols=1, size=None, pyplot=True, **subplot_kw):
     ``pyplot=False`` returns a figure that pyplot does not track (it is never shown
     automatically and never leaks memory); the widgets draw on those with the Agg canvas.
     """
+    import matplotlib
     matplotlib.rcParams.update(BOOK_RC)
     size = size or (BOOK_RC["figure.figsize"][0] * (1 if ncols == 1 else 0.75 * ncols),
                     BOOK_RC["figure.figsize"][1] * (1 if nrows == 1 else 0.75 * nrows))

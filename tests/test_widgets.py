@@ -226,7 +226,7 @@ def test_step_play_and_reset_buttons():
 @pytest.mark.parametrize("kwargs,words", [
     ({"landscape": "bowl"}, "Unknown landscape"), ({"optimizers": ("lbfgs",)}, "unknown optimizer"),
     ({"optimizers": ()}, "at least one"), ({"optimizers": ("gd", "gd")}, "each once"),
-    ({"lr": -0.1}, "greater than 0"), ({"lr": float("nan")}, "greater than 0"),
+    ({"lr": -0.1}, "in \\(0, ∞\\)"), ({"lr": float("nan")}, "got nan"),
     ({"start": (5.0, 0.0)}, "inside the plot window"), ({"start": "here"}, "inside the plot"),
     ({"start": (np.nan, 1.0)}, "inside the plot window"), ({"steps": -1}, "steps"),
     ({"hyper": {"gd": {"momentum": 0.5}}}, "not selected"),
@@ -243,7 +243,7 @@ def test_bad_input_is_one_clear_sentence(kwargs, words):
 def test_bad_input_changes_nothing():
     gd = GradientDescentExplorer(optimizers=("gd",), steps=3)
     before = gd.paths["gd"].copy()
-    with pytest.raises(ValueError, match="greater than 0"):
+    with pytest.raises(ValueError, match="in \\(0, ∞\\)"):
         gd.lr = -1.0
     with pytest.raises(ValueError, match="whole number"):
         gd.run(-2)

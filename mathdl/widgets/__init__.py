@@ -1,10 +1,21 @@
-"""The book's interactive figures (ipywidgets + matplotlib), one file per widget.
+"""The book's interactive figures, one file per widget, all written on ``toolkit``.
 
-Importing this package needs matplotlib and ipywidgets; ``import mathdl`` alone does not.
+Each widget loads on first use, so importing a model (or the toolkit) needs neither
+matplotlib nor ipywidgets; building a widget's view needs both.
 """
 
-from .chain_rule import ChainRuleStepper
-from .explorer import GradientDescentExplorer
-from .slider_figure import SliderFigure
+import importlib
 
-__all__ = ["ChainRuleStepper", "GradientDescentExplorer", "SliderFigure"]
+WIDGETS = {"ChainRuleStepper": "chain_rule", "GradientDescentExplorer": "explorer",
+           "SliderFigure": "slider_figure"}
+__all__ = list(WIDGETS)
+
+
+def __getattr__(name):
+    if name in WIDGETS:
+        return getattr(importlib.import_module(f"{__name__}.{WIDGETS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,536 @@
+"""The widget toolkit: what every widget of the book shares, written once.
+
+A widget is a **model** and a **view**, usually side by side in one file:
+
+- The *model* holds the state and the mathematics: plain Python and numpy, no matplotlib, no
+  ipywidgets, so it can be used and tested alone. Its ``set(**values)`` checks every value
+  first (``mathdl.checks``) and changes nothing unless all of them are good.
+- The *view* subclasses :class:`Widget`. It says which controls set which of the model's
+  values, draws the model, and writes the readout. The toolkit does the rest, once for all:
+  the figure shown as a PNG (also in the display bundle, so a notebook viewer without a
+  kernel shows the picture); repainting only the parts that move; control callbacks run on
+  the kernel's main thread; the banner and the readout; ``set(**values)``; and any attribute
+  the view does not have is read from the model (``view.determinant`` is
+  ``view.model.determinant``).
+
+This module imports matplotlib and ipywidgets only when a view is built, so a model (and this
+file) can be imported without them. A complete widget, the line y = a·x + b through three
+points, with its squared error::
+
+    class Line:                                              # the model
+        POINTS = np.array([[0.0, 0.5], [1.0, 1.5], [2.0, 2.0]])
+
+        def __init__(self, a=1.0, b=0.0):
+            self.a = self.b = 0.0
+            self.set(a=a, b=b)
+
+        def set(self, a=None, b=None):
+            a = self.a if a is None else checks.number("a", a)    # check everything first,
+            b = self.b if b is None else checks.number("b", b)
+            self.a, self.b = a, b                                  # then change
+
+        @property
+        def error(self):
+            x, y = self.POINTS.T
+            return float(((self.a * x + self.b - y) ** 2).sum())
+
+    class LineExplorer(Widget):                              # the view
+        size = (5, 3.5)                                      # inches (100 px each)
+        moving = ("a", "b")                                  # settings that only move parts
+
+        def __init__(self, a=1.0, b=0.0):
+            super().__init__(Line(a, b), settings={"a": slider(-2, 2, 0.1, "a"),
+                                                   "b": slider(-2, 2, 0.1, "b")})
+
+        def draw(self, fig):              # build the figure; return move() for the moving parts
+            ax = fig.add_subplot(xlabel="x", ylabel="y", xlim=(-0.5, 2.5), ylim=(-1, 4))
+            ax.plot(*Line.POINTS.T, "o", color=COLORS["value"])
+            line, = ax.plot([], [], color=COLORS["highlight"])
+            xs = np.linspace(-0.5, 2.5, 2)
+
+            def move():                   # read the model, update the artists, return them
+                line.set_data(xs, self.model.a * xs + self.model.b)
+                return [line]
+            return move
+
+        def readout(self):
+            return table(("a", "b", "squared error"),
+                         [(fmt(self.model.a), fmt(self.model.b), fmt(self.model.error))])
+
+``LineExplorer()`` shows the sliders, the picture and the table; ``lx.set(a=0.75)`` or a drag
+moves the line; ``lx.error`` reads the model. A view may also define ``actions`` (buttons and
+the like, each with the function it calls), ``warning()`` (the banner's text),
+``update_controls()`` (enable, disable or hide controls after a change), ``value_of(name)``
+(when a setting is not an attribute of the model), ``describe()`` (the picture's text
+alternative) and ``static_png()`` (the picture a viewer without a kernel shows).
+
+**The move protocol.** ``draw(fig)`` builds the whole figure and returns ``move()``, which
+updates the parts that change and returns those artists (or returns ``None``: then every
+change draws the figure anew). The toolkit keeps a picture of everything else; after a
+change it repaints only the rectangles the returned artists covered before and cover now,
+painting the moving parts there, in the order a full draw stacks them, over the kept
+picture. Moving parts are drawn above the still ones (put a legend that must stay on top
+among the moving parts). ``move`` may return artists it has just made (``ax.legend()`` makes
+a new legend each time); they join the moving parts, and those they replaced leave. If a
+change alters an axes' limits, that axes is drawn again at once; a setting not listed in
+``moving``, or a move returning a still part of the figure, draws the whole figure again.
+"""
+
+import base64
+import functools
+import html
+import math
+import struct
+import threading
+import zlib
+
+import numpy as np
+
+from .. import checks
+from ..plotting import BOOK_RC, COLORS
+
+__all__ = ["Widget", "Picture", "canvas", "png_bytes", "on_main_thread", "same_notch",
+           "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_slider", "menu",
+           "button", "toggle", "play", "row", "column", "COLORS", "checks"]
+
+
+def ipywidgets():
+    """The ipywidgets module (imported on first use)."""
+    import ipywidgets as W
+    return W
+
+
+# ---- the figure as a PNG ---------------------------------------------------------------------
+def canvas(width, height):
+    """A Figure of ``width`` × ``height`` inches on its own Agg canvas, invisible to pyplot."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    matplotlib.rcParams.update(BOOK_RC)
+    fig = Figure(figsize=(width, height), dpi=BOOK_RC["figure.dpi"])
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png_bytes(fig, draw=True):
+    """Encode the canvas of ``fig`` (drawn first unless ``draw=False``) as an 8-bit RGB PNG.
+
+    A PNG is a signature and three chunks (length, type, data, CRC-32): IHDR with the size and
+    pixel format, IDAT with the zlib-compressed rows (each prefixed by filter type 0, "none"),
+    and IEND. Written out like this it takes half the time of a general-purpose encoder.
+    """
+    if draw:
+        fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    h, w = rgba.shape[:2]
+    rows = np.zeros((h, 1 + 3 * w), dtype=np.uint8)   # column 0: the filter byte, 0
+    rows[:, 1:] = rgba[:, :, :3].reshape(h, 3 * w)
+
+    def chunk(kind, data):
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits per channel, colour type 2: RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b""))
+
+
+def draw_order(fig, artists):
+    """``artists`` sorted the way a full draw of ``fig`` stacks them (axes by axes, then by
+    zorder, ties in the order they were added), so painting them gives the same picture."""
+    wanted, order = set(artists), []
+    for ax in fig.axes:
+        order += sorted((a for a in ax.get_children() if a in wanted), key=lambda a: a.zorder)
+    rest = [a for a in fig.get_children() if a in wanted and a not in order]
+    return order + sorted(rest, key=lambda a: a.zorder)
+
+
+def _extent(artist, renderer, height):
+    """The pixels ``artist`` can touch, as numpy (row, column) slices' bounds, padded for
+    antialiasing and line width; None for an artist that paints nothing."""
+    if not artist.get_visible():
+        return None
+    b = artist.get_window_extent(renderer)
+    if not (np.all(np.isfinite(b.bounds)) and b.width >= 0 and b.height >= 0):
+        return (0, 0, 10 ** 6, 10 ** 6)        # unknown: the whole figure
+    width = getattr(artist, "get_linewidth", lambda: 0)()
+    pad = 3 + math.ceil(renderer.points_to_pixels(float(np.max(width, initial=0))))
+    return (max(math.floor(height - b.y1) - pad, 0), max(math.floor(b.x0) - pad, 0),
+            max(math.ceil(height - b.y0) + pad, 0), max(math.ceil(b.x1) + pad, 0))
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+class Picture:
+    """A figure that ``draw(fig)`` builds and its ``move()`` updates, kept as the PNG shown in
+    an ``ipywidgets.Output`` (see "The move protocol" in the module docstring)."""
+
+    def __init__(self, size, draw, alt="", tight=True):
+        self.fig, self.draw, self.alt, self.tight = canvas(*size), draw, alt, tight
+        self.output, self.png = ipywidgets().Output(), b""
+        self._move = self._margins = None
+        self.builds = self.paints = 0            # counters, for tests and benchmarks
+
+    def show(self, rebuild=False):
+        """Bring the picture up to date (painting only what moved, unless ``rebuild``)."""
+        if rebuild or self._move is None or not self._paint():
+            self._build()
+        self.png = png_bytes(self.fig, draw=False)
+        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
+        return self.png
+
+    def _build(self):
+        """Clear the figure and build it again; with a ``move``, keep a picture of the still
+        parts. The first figure is laid out tight, later ones keep its margins (no jumping)."""
+        fig = self.fig
+        fig.clear()
+        if self._margins:
+            fig.subplots_adjust(**self._margins)
+        self._move = self.draw(fig)
+        if self._move is not None and not callable(self._move):
+            raise TypeError(f"{getattr(self.draw, '__name__', 'draw')} returned "
+                            f"{type(self._move).__name__}; it should return nothing, or a "
+                            f"function move() that updates the moving parts.")
+        moving = self._moved() if self._move else []
+        if self.tight and not self._margins:
+            fig.tight_layout()
+            p = fig.subplotpars
+            self._margins = {k: getattr(p, k) for k in ("left", "right", "bottom", "top",
+                                                        "wspace", "hspace")}
+        for a in moving:
+            a.set_animated(True)                 # left out of the picture of the still parts
+        self.builds += 1
+        fig.canvas.draw()
+        if self._move:
+            self._moving = draw_order(fig, moving)
+            self._still_artists = set(fig.findobj()) - set(moving)
+            self._limits = {ax: ax.viewLim.bounds for ax in fig.axes}
+            self._still, self._bases = np.array(self._buffer()), {}
+            self._paint_all()
+
+    def _buffer(self):
+        return np.asarray(self.fig.canvas.get_renderer().buffer_rgba())
+
+    def _moved(self):
+        """Call ``move()`` and check what it returns: artists of this figure."""
+        from matplotlib.artist import Artist
+        artists = self._move()
+        artists = list(artists) if isinstance(artists, list | tuple) else [artists]
+        for a in artists:
+            if not isinstance(a, Artist) or getattr(a, "figure", None) is not self.fig:
+                raise TypeError(f"move() must return the matplotlib artists of this figure that "
+                                f"it changed (lines, texts, patches …), not {a!r}.")
+        return artists
+
+    def _paint_all(self):
+        """The still picture, then every moving part on top; remember where each one is."""
+        renderer, buf = self.fig.canvas.get_renderer(), self._buffer()
+        buf[...] = self._still
+        for a in self._moving:
+            self.fig.draw_artist(a)
+        self._extents = {a: _extent(a, renderer, buf.shape[0]) for a in self._moving}
+
+    def _paint(self):
+        """Repaint what ``move()`` changed; False when the figure must be built again."""
+        changed = self._moved()
+        dirty, new = [], [a for a in changed if a not in self._extents]
+        if new:                                  # e.g. a legend made anew by ax.legend()
+            if any(a in self._still_artists for a in new):
+                return False                     # a still part began to move: build again
+            for a in new:
+                a.set_animated(True)
+                self._extents[a] = None
+            kept = draw_order(self.fig, [*self._moving, *new])
+            for a in set(self._moving) - set(kept):   # replaced, no longer in the figure
+                dirty.append(self._extents.pop(a))
+            self._moving = kept
+        moved_axes = [ax for ax in self.fig.axes if ax.viewLim.bounds != self._limits.get(ax)]
+        self.paints += 1
+        if moved_axes:
+            self._redraw_axes(moved_axes)
+            return True
+        renderer, buf = self.fig.canvas.get_renderer(), self._buffer()
+        dirty = [r for r in dirty if r is not None]
+        for a in changed:
+            old, new = self._extents[a], _extent(a, renderer, buf.shape[0])
+            self._extents[a] = new
+            dirty += [r for r in (old, new) if r is not None]
+        if not dirty:
+            return True
+        frame = np.array(buf)
+        for r0, c0, r1, c1 in dirty:             # the still picture under every dirty rectangle
+            buf[r0:r1, c0:c1] = self._still[r0:r1, c0:c1]
+        for a in self._moving:                   # then what moves there, in stacking order
+            e = self._extents[a]
+            if e is not None and any(_overlap(e, r) for r in dirty):
+                self.fig.draw_artist(a)
+        for r0, c0, r1, c1 in dirty:             # keep the new pixels only inside the rectangles
+            frame[r0:r1, c0:c1] = buf[r0:r1, c0:c1]
+        buf[...] = frame
+        return True
+
+    def _redraw_axes(self, axes):
+        """Some axes changed their limits: draw them again over a picture of the rest."""
+        key = frozenset(axes)
+        if key not in self._bases:               # the still parts without those axes, once
+            for ax in axes:
+                ax.set_visible(False)
+            self.fig.canvas.draw()
+            for ax in axes:
+                ax.set_visible(True)
+            self._bases[key] = np.array(self._buffer())
+        buf = self._buffer()
+        buf[...] = self._bases[key]
+        for ax in axes:                          # Axes.draw leaves out the moving (animated) parts
+            self.fig.draw_artist(ax)
+        self._still[...] = buf
+        self._limits = {ax: ax.viewLim.bounds for ax in self.fig.axes}
+        self._paint_all()
+
+
+# ---- controls --------------------------------------------------------------------------------
+def on_main_thread(callback):
+    """``callback`` for a control, made to run on the thread that runs the notebook's cells.
+
+    JupyterLab (4.4 and later) sends widget messages to a kernel *subshell* (ipykernel 7), which
+    handles them on a thread of its own while the main thread goes on running cells. Matplotlib
+    (and FreeType under it) must never draw from two threads at once: that corrupts the heap
+    and the kernel dies. So a callback arriving on another thread is queued on the kernel's main
+    event loop, where it runs between cells, in the order the messages came; on the main thread
+    (tests, older kernels) it simply runs.
+    """
+    @functools.wraps(callback)
+    def run(*args):
+        loop = None
+        if threading.current_thread() is not threading.main_thread():
+            from IPython import get_ipython
+            loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+        if loop is None:
+            return callback(*args)
+        loop.add_callback(callback, *args)
+    return run
+
+
+def same_notch(control, value):
+    """True when ``control.value`` is only the browser's rounding of ``value``.
+
+    A slider in the browser snaps the value it is given to its own grid (a log slider's to
+    steps of the exponent) and sends the snapped value back; that echo is not a reader's move
+    and must not replace the exact value set in code (lr 0.05 would become 0.0501).
+    """
+    new, step = control.value, getattr(control, "step", None) or 0
+    if not (checks.is_number(new) and checks.is_number(value)):
+        return new == value
+    if isinstance(control, ipywidgets().FloatLogSlider):
+        if new <= 0 or value <= 0:
+            return False
+        new, value = math.log(new, control.base), math.log(value, control.base)
+    return abs(new - value) <= step / 2 + 1e-9 * max(1.0, abs(value))
+
+
+def slider(low, high, step, description="", value=None, whole=False):
+    """A slider from ``low`` to ``high`` in steps of ``step`` (an IntSlider if ``whole``)."""
+    W = ipywidgets()
+    kind = W.IntSlider if whole else W.FloatSlider
+    return kind(value=low if value is None else value, min=low, max=high, step=step,
+                description=description, continuous_update=True)
+
+
+def log_slider(value, low, high, description="", step=0.01, fmt=".3g"):
+    """A slider over [low, high] on a log scale whose grid passes through ``value``, so the
+    number set in code is the number the slider shows (2.1, not 2.09)."""
+    W = ipywidgets()
+    e = math.log10(value)
+    lo = e - math.ceil(round((e - math.log10(low)) / step, 6)) * step
+    hi = e + math.ceil(round((math.log10(high) - e) / step, 6)) * step
+    return W.FloatLogSlider(value=value, min=lo, max=hi, step=step, base=10,
+                            description=description, readout_format=fmt)
+
+
+def menu(options, description="", value=None):
+    """A drop-down menu; ``options`` are values or (label, value) pairs."""
+    W = ipywidgets()
+    control = W.Dropdown(options=options, description=description)
+    if value is not None:
+        control.value = value
+    return control
+
+
+def button(description, tooltip=""):
+    return ipywidgets().Button(description=description, tooltip=tooltip)
+
+
+def toggle(description, value=False, tooltip=""):
+    return ipywidgets().ToggleButton(description=description, value=value, tooltip=tooltip)
+
+
+def play(interval=150, description="play"):
+    """A play button that ticks every ``interval`` ms; its action runs on every tick."""
+    return ipywidgets().Play(value=0, min=0, max=10 ** 6, interval=interval,
+                             description=description)
+
+
+def row(*children):
+    return ipywidgets().HBox(list(children), layout={"flex_flow": "row wrap",
+                                                     "align_items": "center"})
+
+
+def column(*children):
+    return ipywidgets().VBox(list(children))
+
+
+# ---- readouts ----------------------------------------------------------------------------------
+def fmt(x, digits=4):
+    """A number for a readout: 4 significant digits, no '-0', 'inf' and 'nan' spelled out."""
+    if x is None:
+        return "–"
+    x = float(x)
+    if not math.isfinite(x):
+        return str(x)
+    return "0" if x == 0 else f"{x:.{digits}g}"
+
+
+def table(header, rows, colors=None):
+    """A small HTML table; ``colors`` gives an optional swatch colour for each row."""
+    cell = "padding:1px 8px;text-align:right;font-family:monospace"
+    head = "".join(f"<th style='{cell}'>{html.escape(str(h))}</th>" for h in header)
+    body = []
+    for i, r in enumerate(rows):
+        swatch = "" if colors is None else (
+            f"<span style='display:inline-block;width:10px;height:10px;background:{colors[i]};"
+            f"margin-right:4px'></span>")
+        tds = "".join(f"<td style='{cell}'>{swatch if j == 0 else ''}{html.escape(str(v))}</td>"
+                      for j, v in enumerate(r))
+        body.append(f"<tr>{tds}</tr>")
+    return f"<table style='border-collapse:collapse'><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def banner(text):
+    """A warning line in the gradient colour ('' when there is nothing to say)."""
+    if not text:
+        return ""
+    return (f"<div style='color:white;background:{COLORS['gradient']};padding:2px 8px;"
+            f"font-weight:bold'>{html.escape(text)}</div>")
+
+
+# ---- the base class ----------------------------------------------------------------------------
+class Widget:
+    """A model with a picture and controls; see the module docstring for how to write one.
+
+    ``settings`` maps the names of the model's values to the controls that set them;
+    ``actions`` maps names to ``(control, function)``: a button calls the function when
+    clicked, any other control (a Play, a toggle) whenever its value changes. The
+    picture is built once here and brought up to date after every change.
+    """
+
+    size = (6.4, 4.0)     # the figure, in inches (100 px each)
+    tight = True          # lay the first figure out with tight_layout (False: draw places axes)
+    moving = ()           # settings whose change only moves parts (the others rebuild)
+    setting_word = "setting"   # what set() calls its names in an error ("slider", …)
+
+    def __init__(self, model, settings=None, actions=None):
+        self.model, self._syncing = model, False
+        self.controls = dict(settings or {})
+        self._settings = tuple(self.controls)
+        for name, control in self.controls.items():
+            control.observe(on_main_thread(functools.partial(self._on_control, name)), "value")
+        for name, (control, function) in (actions or {}).items():
+            self.controls[name] = control
+            run = on_main_thread(functools.partial(self._on_action, function))
+            if isinstance(control, ipywidgets().Button):
+                control.on_click(run)
+            else:
+                control.observe(run, "value")
+        self.picture = Picture(self.size, self.draw, tight=self.tight)
+        self.banner, self.panel = ipywidgets().HTML(), ipywidgets().HTML()
+        self.widget = self.layout()
+        self.refresh(rebuild=True)
+
+    # -- what a view defines (draw is required) --
+    def draw(self, fig):
+        raise NotImplementedError(f"{type(self).__name__} must define draw(fig).")
+
+    def readout(self):
+        """HTML shown under the picture."""
+        return ""
+
+    def warning(self):
+        """Text for the banner above the picture ('' for none)."""
+        return ""
+
+    def update_controls(self):
+        """Enable, disable or hide controls after a change (nothing by default)."""
+
+    def value_of(self, name):
+        """The model's current value of the setting ``name``."""
+        return getattr(self.model, name)
+
+    def describe(self):
+        """The picture's text alternative (text/plain in the notebook)."""
+        return type(self).__name__
+
+    def static_png(self):
+        """The PNG a viewer without a kernel shows: the current picture."""
+        return self.picture.png
+
+    def layout(self):
+        """The controls in one wrapping row, the banner, the picture, the readout."""
+        return column(row(*self.controls.values()), self.banner, self.picture.output, self.panel)
+
+    # -- what the toolkit does --
+    def set(self, **values):
+        """Change several settings at once, checked by the model before anything changes."""
+        for name in values:
+            checks.choice(self.setting_word, name, self._settings)
+        self.model.set(**values)
+        self.refresh(rebuild=not set(values) <= set(self.moving))
+
+    def refresh(self, rebuild=False):
+        """Show the model's state: controls, picture, banner and readout."""
+        self._syncing = True
+        try:
+            for name in self._settings:
+                value, control = self.value_of(name), self.controls[name]
+                if control.value != value and not same_notch(control, value):
+                    control.value = value
+            self.update_controls()
+        finally:
+            self._syncing = False
+        self.picture.alt = self.describe()
+        self.picture.show(rebuild)
+        self.banner.value = banner(self.warning())
+        self.panel.value = self.readout()
+
+    def _on_control(self, name, change):
+        if self._syncing or same_notch(self.controls[name], self.value_of(name)):
+            return                                   # our own update, or the browser's echo
+        try:
+            self.set(**{name: change["new"]})
+        except (TypeError, ValueError) as err:       # a value the model refuses: say why
+            self.refresh()                           # and put the control back
+            self.banner.value = banner(str(err))
+
+    def _on_action(self, function, change=None):
+        if not self._syncing:
+            function()
+            self.refresh()
+
+    @property
+    def figure(self):
+        return self.picture.fig
+
+    def __getattr__(self, name):
+        """Whatever the view does not define is read from the model (``view.error``)."""
+        if name == "model" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.model, name)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = dict(data)
+        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        data["text/plain"] = self.describe()
+        return data, meta

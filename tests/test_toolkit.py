@@ -1,0 +1,202 @@
+"""The widget toolkit: the example in its docstring works, partial repaints give exactly the
+pixels of a full draw, controls run through the model's checks, and models need no matplotlib."""
+
+import io
+import re
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import mathdl.widgets.toolkit as tk
+from mathdl import checks
+
+W = tk.ipywidgets()
+
+
+def docstring_example():
+    """The module docstring's example widget, run as written (so the docstring stays true)."""
+    code = textwrap.dedent(tk.__doc__.split("::\n", 1)[1].split("\n\n``LineExplorer()``")[0])
+    namespace = {"np": np, "checks": checks, **{name: getattr(tk, name) for name in tk.__all__}}
+    exec(code, namespace)
+    return namespace["Line"], namespace["LineExplorer"]
+
+
+Line, LineExplorer = docstring_example()
+
+
+def pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def full_draw(widget):
+    """What a full draw of the widget's current state shows (in the same layout: the first
+    figure's margins are kept), checked to be the picture a brand-new widget shows too."""
+    shown, builds = widget.picture.png, widget.picture.builds
+    widget.refresh(rebuild=True)
+    drawn = widget.picture.png
+    widget.picture.png, widget.picture.builds = shown, builds
+    return pixels(drawn)
+
+
+def test_the_docstring_example_draws_reads_and_moves():
+    lx = LineExplorer(a=0.5)
+    assert lx.error == Line(0.5, 0.0).error and lx.a == 0.5        # read from the model
+    assert lx.picture.builds == 1 and lx.picture.png.startswith(b"\x89PNG")
+    assert "squared error" in lx.panel.value
+    before = lx.picture.png
+    lx.set(a=0.75, b=0.5)
+    assert lx.picture.builds == 1 and lx.picture.paints == 1          # moved, not rebuilt
+    assert lx.controls["a"].value == 0.75 and lx.picture.png != before
+    np.testing.assert_array_equal(pixels(lx.picture.png), full_draw(lx))
+
+
+def test_many_moves_always_give_the_pixels_of_a_full_draw():
+    rng = np.random.default_rng(0)
+    lx = LineExplorer()
+    for _ in range(8):
+        a, b = (float(v) for v in np.round(rng.uniform(-2, 2, 2), 1))
+        lx.set(a=a, b=b)
+        np.testing.assert_array_equal(pixels(lx.picture.png), full_draw(lx))
+    fresh = LineExplorer(a=lx.a, b=lx.b)       # same limits, so the same layout
+    np.testing.assert_array_equal(pixels(lx.picture.png), pixels(fresh.picture.png))
+
+
+class Bars(tk.Widget):
+    """Two axes: a moving bar whose axes rescale when it grows, and a still text panel; plus
+    a moving text drawn over a still line, and a title that is part of the figure."""
+
+    size, moving = (5, 2.5), ("h",)
+
+    def __init__(self, h=1.0):
+        model = type("Model", (), {})()
+        model.h = h
+
+        def set_h(h):
+            model.h = checks.number("h", h, low=0, high=100)
+        model.set = set_h
+        super().__init__(model, settings={"h": tk.slider(0, 100, 0.5, "h", value=h)},
+                         actions={"double": (tk.button("double"),
+                                             lambda: model.set(min(2 * model.h, 100)))})
+
+    def draw(self, fig):
+        ax, side = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+        side.plot([0, 1], [0, 1], color="0.5", lw=4)
+        fig.suptitle("bars")
+        bar = ax.bar([0], [self.model.h])[0]
+        label = side.text(0.5, 0.5, "", ha="center")
+
+        def move():
+            bar.set_height(self.model.h)
+            ax.set_ylim(0, 10 ** np.ceil(np.log10(max(self.model.h, 1e-3))))
+            label.set_text(f"h = {self.model.h:g}")
+            return [bar, label]
+        return move
+
+
+def test_an_axes_that_changes_its_limits_is_drawn_again_without_a_rebuild():
+    w = Bars(h=2.0)
+    w.set(h=3.0)                                       # same decade: a plain repaint
+    w.set(h=30.0)                                      # limits 0..10 → 0..100
+    assert w.figure.axes[0].get_ylim() == (0, 100)
+    assert w.picture.builds == 1 and w.picture.paints == 2
+    np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+    w.set(h=4.0)                                       # and back (a cached picture of the rest)
+    np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+
+
+def test_an_action_calls_its_function_and_refreshes():
+    w = Bars(h=3.0)
+    w.controls["double"].click()
+    assert w.h == 6.0 and w.controls["h"].value == 6.0
+    np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+
+
+def test_a_control_the_model_refuses_is_put_back_and_the_banner_says_why():
+    lx = LineExplorer(a=1.0)
+    model = Line(1.0, 0.0)
+    lx.model.set = lambda **v: model.set(a=float("nan"))   # a model that refuses the value
+    lx.controls["a"].value = 1.5
+    assert lx.controls["a"].value == 1.0 and lx.a == 1.0
+    assert "a must be a finite number, got nan" in lx.banner.value
+
+
+def test_set_checks_names_and_values_before_anything_changes():
+    lx = LineExplorer(a=1.0, b=0.5)
+    png = lx.picture.png
+    with pytest.raises(ValueError, match=r"unknown setting 'c'; choose one of: a, b\.$"):
+        lx.set(a=0.0, c=1.0)
+    with pytest.raises(ValueError, match="b must be a finite number, got 'x'"):
+        lx.set(a=0.0, b="x")
+    assert (lx.a, lx.b) == (1.0, 0.5) and lx.picture.png == png
+
+
+def test_the_browsers_rounded_echo_is_not_a_change():
+    lx = LineExplorer()
+    lx.set(a=0.123)                        # between two notches of the 0.1 grid
+    lx.controls["a"].value = 0.1           # the browser sends the snapped value back
+    assert lx.a == 0.123
+    lx.controls["a"].value = 0.5           # a real move
+    assert lx.a == 0.5
+
+
+def test_a_log_slider_has_the_given_value_on_its_grid():
+    s = tk.log_slider(2.1, 1e-5, 10.0, "lr")
+    steps = (np.log10(2.1) - s.min) / s.step
+    assert abs(steps - round(steps)) < 1e-9 and s.min <= -5 and s.max >= 1
+    assert abs(s.value - 2.1) < 1e-12
+
+
+def test_moves_that_return_the_wrong_thing_are_told_so():
+    class Bad(LineExplorer):
+        def draw(self, fig):
+            fig.add_subplot()
+            return lambda: ["not an artist"]
+
+    with pytest.raises(TypeError, match="artists of this figure that it changed"):
+        Bad()
+
+
+def test_the_display_bundle_carries_the_static_picture_and_the_description():
+    lx = LineExplorer()
+    data, _ = lx._repr_mimebundle_()
+    assert data["text/plain"] == "LineExplorer"
+    assert data["image/png"] and "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_controls_and_actions_moved_on_another_thread_run_on_the_main_one(monkeypatch):
+    import threading
+    import types
+
+    import IPython
+
+    queued = []
+    loop = types.SimpleNamespace(add_callback=lambda f, *args: queued.append((f, args)))
+    monkeypatch.setattr(IPython, "get_ipython",
+                        lambda: types.SimpleNamespace(kernel=types.SimpleNamespace(io_loop=loop)))
+    w = Bars(h=1.0)
+    worker = threading.Thread(target=lambda: (setattr(w.controls["h"], "value", 5.0),
+                                              w.controls["double"].click()))
+    worker.start()
+    worker.join()
+    assert len(queued) == 2 and w.h == 1.0              # nothing ran on that thread
+    for f, args in queued:
+        f(*args)
+    assert w.h == 10.0
+
+
+def test_a_model_and_the_toolkit_import_without_matplotlib_or_ipywidgets():
+    code = ("import sys\nimport mathdl.widgets.toolkit, mathdl.plotting\n"
+            "bad = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]\n"
+            "assert not bad, bad\nprint('light')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "light", result.stderr
+
+
+def test_the_docstring_lists_every_public_name():
+    for name in ("Widget", "Picture", "slider", "table", "fmt"):
+        assert name in tk.__all__
+    assert re.search(r"class LineExplorer\(Widget\)", tk.__doc__)
