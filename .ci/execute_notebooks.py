@@ -65,7 +65,8 @@ def _rename_widgets(nb, stem):
     """Replace random widget model ids by ids derived from the notebook name and their order.
 
     The order: widgets shown in cells, top to bottom, then the models they refer to, breadth
-    first; models nothing refers to come last, sorted by their content.
+    first. Models no shown widget reaches are dropped: nothing can display them, and two
+    identical ones would have no order to keep from run to run.
     """
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     if not state:
@@ -79,8 +80,8 @@ def _rename_widgets(nb, stem):
         if mid in state and mid not in order:
             order.append(mid)
             queue += ref.findall(json.dumps(state[mid], sort_keys=True))
-    masked = {m: ref.sub("IPY_MODEL_", json.dumps(state[m], sort_keys=True)) for m in state}
-    order += sorted(set(state) - set(order), key=lambda m: masked[m])
+    for unreachable in set(state) - set(order):   # no view can ever show it
+        del state[unreachable]
     mapping = {old: hashlib.sha256(f"{stem}/{n}".encode()).hexdigest()[:32]
                for n, old in enumerate(order)}
     pattern = re.compile("|".join(map(re.escape, mapping)))

@@ -240,3 +240,25 @@ def test_readme_lists_every_notebook_and_links_only_existing_ones():
     linked = re.findall(r"\]\((notebooks/[\w.]+\.ipynb)\)", read("README.md"))
     assert all((ROOT / p).is_file() for p in linked)
     assert sorted(set(linked)) == [f"notebooks/{p.name}" for p in NOTEBOOKS]
+
+
+def test_widget_ids_follow_the_shown_widgets_and_unreachable_models_are_dropped():
+    """Two identical models that no shown widget reaches (a widget made but never displayed)
+    would swap ids between runs; they are dropped, and renaming is idempotent."""
+    ids = [f"{i:032x}" for i in (7, 3, 9, 5, 1)]
+    def model(name, **refs):
+        return {"model_name": name, "state": {k: f"IPY_MODEL_{v}" for k, v in refs.items()}}
+    state = {ids[0]: model("VBoxModel", child=ids[1]), ids[1]: model("HTMLModel"),
+             ids[2]: model("HTMLModel", layout=ids[3]), ids[3]: model("LayoutModel"),
+             ids[4]: model("HTMLModel")}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w", id="a")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", {
+        "application/vnd.jupyter.widget-view+json": {"model_id": ids[0], "version_major": 2}})]
+    nb.cells[0].execution_count = 1
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": state}}
+    once = script.normalise(nb, "x")
+    kept = once.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert len(kept) == 2 and not set(kept) & set(ids)
+    shown = once.cells[0].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
+    assert kept[shown["model_id"]]["model_name"] == "VBoxModel"
+    assert script.dumps(script.normalise(once, "x")) == script.dumps(once)
