@@ -12,8 +12,9 @@ x against that batch shape. Every formula is written in mathdl operations, so gr
 second derivatives) come from autodiff. Invalid parameters raise a ValueError before anything is
 built; probabilities must already sum to 1 (within 1e-6): nothing is renormalised.
 
-Values outside the support are not an error: log_prob gives -inf there (probability 0), as
-PyTorch's distributions do with validation off (``validate_args=False``) where they give a value.
+Values outside the support are not an error: log_prob is -inf there (probability 0). PyTorch,
+with validation off (``validate_args=False``), does not raise either and gives -inf for Uniform;
+for some others it returns whatever the formula gives there, where -inf is the honest answer.
 """
 
 import math
@@ -216,7 +217,7 @@ class Bernoulli(Distribution):
     variance = property(lambda self: self.probs * (1 - self.probs))
 
     def entropy(self):
-        return -self._log_weighted(self.probs, 1 - self.probs)
+        return 0 - self._log_weighted(self.probs, 1 - self.probs)   # 0 - …: p = 0 gives 0, not -0
 
 
 class Categorical(Distribution):
@@ -225,7 +226,8 @@ class Categorical(Distribution):
         log p(k) = log pₖ,   = log_softmax(z)ₖ from logits z (p = softmax(z)),   -inf for other k.
 
     entropy -Σₖ pₖ log pₖ (0 · log 0 = 0). It has no mean or variance: classes are labels, not
-    numbers. Samples are integer classes, drawn by inverting the cumulative sums of p.
+    numbers. Samples are integer classes, drawn by inverting the cumulative sums of p. probs are
+    used as given (never renormalised), so d log pₖ / dpₖ = 1/pₖ, unlike PyTorch's p / Σp.
     """
 
     def __init__(self, probs=None, logits=None):
@@ -275,7 +277,7 @@ class Categorical(Distribution):
     variance = property(lambda self: self._none("variance"))
 
     def entropy(self):
-        return -self._log_weighted(self.probs)
+        return 0 - self._log_weighted(self.probs)    # 0 - …: a certain class gives 0, not -0
 
 
 class Beta(Distribution):

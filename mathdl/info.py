@@ -80,7 +80,7 @@ def entropy(p, base=None):
     """
     scale = _log_base(base)
     (p,) = _distributions("entropy", p)
-    return -xlogy(p, p).sum(axis=-1) / scale
+    return (0 - xlogy(p, p).sum(axis=-1)) / scale    # 0 - …: a certain outcome gives 0, not -0
 
 
 def cross_entropy(p, q, base=None):
@@ -90,7 +90,7 @@ def cross_entropy(p, q, base=None):
     """
     scale = _log_base(base)
     p, q = _distributions("cross_entropy", p, q)
-    return -xlogy(p, q).sum(axis=-1) / scale
+    return (0 - xlogy(p, q).sum(axis=-1)) / scale
 
 
 def kl_divergence(p, q, base=None):
@@ -118,5 +118,6 @@ def mutual_information(joint, base=None):
                          f"P(X = i, Y = j), got shape {data.shape}.")
     checks.probabilities("mutual_information: joint (all its entries)", data.ravel())
     P = joint if isinstance(joint, Tensor) else tensor(data)
-    independent = P.sum(axis=1, keepdims=True) * P.sum(axis=0, keepdims=True)   # Pᵢ Pⱼ
-    return (xlogy(P, P) - xlogy(P, independent)).sum() / scale
+    Px, Py = P.sum(axis=1, keepdims=True), P.sum(axis=0, keepdims=True)   # a column, a row
+    # log(Pᵢ Pⱼ) as log Pᵢ + log Pⱼ: the product of two tiny marginals could round to 0
+    return (xlogy(P, P) - xlogy(P, Px) - xlogy(P, Py)).sum() / scale

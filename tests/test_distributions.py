@@ -333,6 +333,8 @@ def test_bernoulli_and_categorical_from_probs_treat_zero_times_log_zero_as_zero(
     assert Bernoulli(probs=[0.0, 1.0]).log_prob([0.0, 1.0]).data.tolist() == [0.0, 0.0]
     assert Bernoulli(probs=[0.0, 1.0]).log_prob([1.0, 0.0]).data.tolist() == [-np.inf, -np.inf]
     assert Categorical(probs=[1.0, 0.0]).entropy().item() == 0.0
+    assert not np.signbit(Categorical(probs=[1.0, 0.0]).entropy().item())     # printed as 0
+    assert not np.signbit(Bernoulli(probs=[0.0, 1.0]).entropy().data).any()
     assert kl_divergence(Categorical(probs=[1.0, 0.0]), Categorical(probs=[0.5, 0.5])).item() == \
         pytest.approx(math.log(2))
 

@@ -44,6 +44,8 @@ def test_values_match_scipy_stats_on_a_batch_of_rows():
 def test_zero_log_zero_is_zero_and_an_impossible_outcome_that_happens_costs_infinity():
     with np.errstate(all="raise"):            # and no numpy warning on the way
         assert entropy([1.0, 0.0]).item() == 0.0
+        assert not np.signbit(entropy([1.0, 0.0]).item())          # 0, not -0, when printed
+        assert not np.signbit(cross_entropy([0.0, 1.0], [0.0, 1.0]).item())
         assert kl_divergence([0.5, 0.5, 0.0], [0.5, 0.25, 0.25]).item() == pytest.approx(
             0.5 * math.log(2))
         assert cross_entropy([1.0, 0.0], [1.0, 0.0]).item() == 0.0
@@ -62,6 +64,10 @@ def test_mutual_information_is_the_sum_of_marginal_entropies_minus_the_joint_one
     mi = mutual_information(joint).item()
     assert mi == pytest.approx(hx + hy - hxy, rel=1e-12)
     assert 0 < mi <= min(hx, hy)
+    # perfectly correlated with a tiny probability: Pᵢ Pⱼ = 1e-400 would round to 0 (and give inf)
+    tiny = np.array([[1e-200, 0.0], [0.0, 1.0]])
+    assert mutual_information(tiny).item() == pytest.approx(entropy([1e-200, 1.0]).item(),
+                                                            rel=1e-12)
 
 
 # ---- gradients -----------------------------------------------------------------------------------
