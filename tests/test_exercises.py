@@ -131,6 +131,22 @@ def test_symbolic_time_limit_stops_a_slow_comparison(monkeypatch):
     assert feedback.kind == "timeout" and "more than 0.2 seconds" in feedback.message
 
 
+def test_symbolic_time_limit_counts_only_the_readers_answer(monkeypatch):
+    """Importing SymPy and reading the answer key (slow on a first check) is not timed."""
+    from mathdl.exercises import checkers
+
+    read = checkers._formula
+
+    def slow_for_the_key(sympy_, answer, symbols):
+        if answer == "x**2 + 1":
+            time.sleep(0.5)
+        return read(sympy_, answer, symbols)
+
+    monkeypatch.setattr(checkers, "_formula", slow_for_the_key)
+    monkeypatch.setattr(runner, "TIME_LIMIT", 0.3)
+    assert make(symbolic("x**2 + 1")).check("x² + 1").kind == "correct"
+
+
 def test_symbolic_variables_are_checked():
     with pytest.raises(ValueError, match="symbolic: variables must be names"):
         symbolic("x", variables="x 1y")

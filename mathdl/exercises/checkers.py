@@ -389,10 +389,7 @@ def symbolic(expected, variables="x", points=None, mistakes=None):
                             values=_values(want, symbols.values(), grid))
         return prepared
 
-    def compare(answer):
-        import sympy
-
-        p = prepare(sympy)
+    def compare(sympy, p, answer):
         symbols = list(p["symbols"].values())
         try:
             got = _formula(sympy, answer, p["symbols"])
@@ -443,10 +440,13 @@ def symbolic(expected, variables="x", points=None, mistakes=None):
                                         f"but the right one gives {fmt(w[k])}.")
 
     def check(answer):
+        import sympy
+
+        key = prepare(sympy)                # importing SymPy, reading the key: not timed
         seconds = runner.TIME_LIMIT
         try:
             with runner.time_limit(seconds, trace=False):   # (the parser stops blow-ups)
-                return compare(answer)
+                return compare(sympy, key, answer)
         except runner.TimeUp:
             return Feedback(False, "timeout", f"Comparing this formula took more than {seconds:g} "
                                               "seconds, so it was stopped; try a simpler form.")
