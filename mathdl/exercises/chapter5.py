@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Exercise, Feedback, _as_array, code, numeric, symbolic
+from . import Exercise, Feedback, code, numeric, symbolic
 
 
 def _with_nudges(checker, nudges, rtol=1e-6, atol=1e-9):
@@ -10,14 +10,12 @@ def _with_nudges(checker, nudges, rtol=1e-6, atol=1e-9):
 
     ``nudges`` is a list of (wrong value, message) pairs.
     """
+    nudges = [(numeric(wrong, rtol=rtol, atol=atol), message) for wrong, message in nudges]
 
     def check(answer):
-        got = _as_array(answer)
-        if got is not None:
-            for wrong, message in nudges:
-                wrong = np.asarray(wrong, dtype=np.float64)
-                if got.shape == wrong.shape and np.allclose(got, wrong, rtol=rtol, atol=atol):
-                    return Feedback(False, "value", message)
+        for is_this_wrong_value, message in nudges:
+            if is_this_wrong_value(answer):
+                return Feedback(False, "value", message)
         return checker(answer)
 
     return check
