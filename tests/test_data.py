@@ -71,6 +71,8 @@ def test_adjacency_matrix_builder_and_its_errors():
         data.adjacency_matrix([[0, 3]], 3)
     with pytest.raises(ValueError, match=r"shape \(m, 2\)"):
         data.adjacency_matrix([0, 1, 2], 3)
+    with pytest.raises(ValueError, match="n_nodes must be a whole number >= 0, got 3.5"):
+        data.adjacency_matrix([[0, 1]], 3.5)
     with pytest.raises(ValueError, match="integer array"):
         data.adjacency_matrix([[0.5, 1.0]], 3)
 

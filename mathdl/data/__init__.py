@@ -158,7 +158,7 @@ class Graph(NamedTuple):
 def adjacency_matrix(edges, n_nodes):
     """The symmetric adjacency matrix A of an undirected graph: A[i, j] = A[j, i] = 1 exactly
     when {i, j} is an edge (float64, zeros on the diagonal unless an edge is a self-loop)."""
-    edges = np.asarray(edges)
+    n_nodes, edges = whole("n_nodes", n_nodes, low=0), np.asarray(edges)
     if edges.ndim != 2 or edges.shape[1] != 2 or (edges.size and not
                                                   np.issubdtype(edges.dtype, np.integer)):
         raise ValueError(f"edges must be an integer array of shape (m, 2), one edge per row, "
