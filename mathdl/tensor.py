@@ -71,7 +71,8 @@ class Tensor:
     """An n-dimensional array of numbers, with an optional gradient and the op that produced it.
 
     The arithmetic and math methods (`+`, `@`, `exp`, `sum`, ...) are attached in `ops.py`, each
-    right below the operation that computes it and its derivative (`__mul__` under `class Mul`).
+    right below the operation that computes it and its derivative (`__mul__` under `class Mul`),
+    so `ops.py` is part of this class: the one module that uses its private `_make` and `_ctx`.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
