@@ -156,8 +156,8 @@ def topological_order(roots, constants=False):
     """Every tensor that `roots` depend on through recorded ops, inputs before outputs.
 
     An iterative depth-first walk with an explicit stack, so a chain of 100,000 ops needs no
-    recursion, and each node is visited once (linear time). Inputs are visited in argument order,
-    and only those that need a gradient, unless `constants` also asks for the rest (for drawing).
+    recursion, and each node is visited once (linear time). `constants=True` also keeps the leaves
+    that need no gradient, and walks inputs in argument order (for drawing: in a + b, a first).
     """
     order, seen = [], set()  # Tensors hash by identity (see Tensor.__hash__)
     stack = [(r, False) for r in roots]
@@ -171,8 +171,11 @@ def topological_order(roots, constants=False):
                 order.append(node)
                 continue
             stack.append((node, True))
-            for t in reversed(node._ctx.inputs):   # the first input is popped, so walked, first
-                if (t.requires_grad or constants) and t not in seen:
+            if constants:   # the first input is pushed last, so popped and walked first
+                stack.extend((t, False) for t in reversed(node._ctx.inputs) if t not in seen)
+                continue
+            for t in node._ctx.inputs:   # the hot path of backward
+                if t.requires_grad and t not in seen:
                     stack.append((t, False))
     return order
 
