@@ -165,7 +165,7 @@ def artists(lm):
 
 def test_the_static_picture_shows_the_initial_map():
     lm = LinearMapExplorer()
-    assert lm.picture.builds == 1 and pixels(lm.picture.png).shape == (490, 960, 3)
+    assert lm.picture.builds == 1 and pixels(lm.picture.png).shape == (450, 880, 3)
     after, polygon, ellipse = artists(lm)
     np.testing.assert_allclose(polygon.get_xy()[:4], [[0, 0], [1, 0], [1.5, 1], [0.5, 1]])
     np.testing.assert_allclose(np.column_stack(ellipse.get_data()),

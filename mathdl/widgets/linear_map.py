@@ -110,7 +110,7 @@ def number_text(z, digits=4):
 class LinearMapExplorer(Widget):
     """The plane before and after A; sliders for the four entries, a button per preset."""
 
-    size = (9.6, 4.9)
+    size = (8.8, 4.5)
     moving = ENTRIES
 
     def __init__(self, matrix=((1.0, 0.5), (0.0, 1.0))):
