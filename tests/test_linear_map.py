@@ -278,3 +278,23 @@ def test_controls_moved_on_another_thread_run_on_the_main_one(monkeypatch):
     assert lm.matrix[0, 0] == 2.0
     queued[1][0](*queued[1][1])
     np.testing.assert_array_equal(lm.matrix, PRESETS["projection"])
+
+
+def test_clip_keeps_exactly_the_parts_of_segments_inside_the_square():
+    from mathdl.widgets.linear_map import clip
+
+    cases = np.array([[[-8, 0.5], [8, 0.5]],         # horizontal, crosses: cut at both edges
+                      [[0, -8], [0, 8]],             # vertical through the centre
+                      [[3, -8], [3, 8]],             # vertical, outside: dropped
+                      [[-8, -8], [8, 8]],            # the diagonal: from corner to corner
+                      [[1, 1], [1, 1]],              # a point inside: kept as it is
+                      [[-8, 5], [8, 5]],             # horizontal, outside: dropped
+                      [[1, 0], [5, 0]],              # starts inside, leaves on the right
+                      [[1.5, -3], [3.5, 0]]], float)  # passes by the corner without entering
+    expected = [[[-2, 0.5], [2, 0.5]], [[0, -2], [0, 2]], [[-2, -2], [2, 2]], [[1, 1], [1, 1]],
+                [[1, 0], [2, 0]]]
+    np.testing.assert_allclose(clip(cases, 2.0), expected)
+    rng = np.random.default_rng(2)
+    segments = rng.uniform(-6, 6, (300, 2, 2))
+    kept = clip(segments, 2.0)
+    assert np.all(np.abs(kept) <= 2.0 + 1e-12) and 0 < len(kept) < 300

@@ -98,6 +98,22 @@ class LinearMap:
         return lines
 
 
+def clip(segments, lim):
+    """The parts of line segments (n, 2, 2) inside the square [-lim, lim]² (Liang–Barsky): a
+    moving part that ends at the axes' edge repaints no more of the picture than it shows."""
+    p, d = segments[:, 0], segments[:, 1] - segments[:, 0]
+    lo, hi = np.zeros(len(p)), np.ones(len(p))
+    for axis in range(2):
+        moving = np.abs(d[:, axis]) > 1e-12
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t1, t2 = (-lim - p[:, axis]) / d[:, axis], (lim - p[:, axis]) / d[:, axis]
+        lo = np.where(moving, np.maximum(lo, np.minimum(t1, t2)), lo)
+        hi = np.where(moving, np.minimum(hi, np.maximum(t1, t2)), hi)
+        hi = np.where(~moving & (np.abs(p[:, axis]) > lim), -1.0, hi)    # parallel, outside
+    keep = lo <= hi
+    return p[keep, None] + np.stack([lo, hi], axis=1)[keep, :, None] * d[keep, None]
+
+
 def number_text(z, digits=4):
     """A real or complex number for a label: '0.866+0.5i'; rounding noise below 1e-12 is 0."""
     z = complex(z)
@@ -158,19 +174,26 @@ class LinearMapExplorer(Widget):
         before.plot(*circle.T, color=COLORS["highlight"], lw=1.5)
         before.set_title("before: unit square (blue), unit circle (orange)")
 
+        tips = {}                                   # each arrow's tip and visibility
+
         def arrow(ax, color, lw=1.6, z=4):
             a = FancyArrowPatch((0, 0), (1, 0), arrowstyle="-|>", mutation_scale=11, lw=lw,
                                 color=color, shrinkA=0, shrinkB=0, zorder=z)
             ax.add_patch(a)
             return a
 
-        def label(ax, color):
+        def aim(a, tip, visible=True):
+            a.set_positions((0, 0), tip)
+            a.set_visible(bool(visible))
+            tips[a] = (tuple(tip), bool(visible))
+
+        def label(ax, color, boxed=False):
+            box = {"facecolor": "white", "alpha": 0.7, "pad": 0.5, "edgecolor": "none"}
             return ax.text(0, 0, "", color=color, fontsize=9, ha="center", va="center",
-                           zorder=5, bbox={"facecolor": "white", "alpha": 0.7, "pad": 0.5,
-                                           "edgecolor": "none"})
+                           zorder=5, bbox=box if boxed else None)
         units = [arrow(before, COLORS["text"]) for _ in range(2)]   # moving, to stay on top
         for e, name, a in zip(np.eye(2), ("e₁", "e₂"), units):
-            a.set_positions((0, 0), e)
+            aim(a, e)
             before.text(*(e * 1.18 + [0.06, 0.06]), name, fontsize=9, ha="center", va="center")
 
         grid = LineCollection([], colors=COLORS["value"], linewidths=0.7, alpha=0.35)
@@ -188,7 +211,7 @@ class LinearMapExplorer(Widget):
                 (before, after)] for _ in range(2)]
         eig_arrows = [[arrow(ax, COLORS["curvature"], 1.2, z=3) for ax in (before, after)]
                       for _ in range(2)]
-        eig_labels = [label(after, COLORS["curvature"]) for _ in range(2)]
+        eig_labels = [label(after, COLORS["curvature"], boxed=True) for _ in range(2)]
         no_real = after.text(0.5, 0.04, "", transform=after.transAxes, ha="center",
                              color=COLORS["curvature"], fontsize=9, bbox={"facecolor": "white"})
 
@@ -197,6 +220,17 @@ class LinearMapExplorer(Widget):
             n = np.hypot(*tip)
             text.set_position(tip + (0.28 * scale * tip / n if n > 1e-9 else 0))
             text.set_text(words)
+
+        shown_before = {}                           # what each moving part showed last time
+
+        def state(a):
+            if a in tips:
+                return tips[a]
+            if hasattr(a, "get_text"):
+                return a.get_text(), tuple(a.get_position())
+            if hasattr(a, "get_xydata"):
+                return a.get_xydata().tobytes(), a.get_visible()
+            return self.model.matrix.tobytes()      # the grid, the square: A decides them
 
         def move():
             m, lm = self.model.matrix, self.model
@@ -208,7 +242,7 @@ class LinearMapExplorer(Widget):
             scale = lim / BANDS[0]
             for ax in (before, after):
                 ax.set(xlim=(-lim, lim), ylim=(-lim, lim))
-            grid.set_segments(lines @ m.T)
+            grid.set_segments(clip(lines @ m.T, lim))
             image.set_xy(corners)
             flat = abs(det) < 1e-9
             image.set(facecolor=COLORS["gradient" if det < 0 else "value"],
@@ -217,28 +251,26 @@ class LinearMapExplorer(Widget):
             ellipse.set_data(*ellipse_points.T)
             for k, (a, text) in enumerate(basis):
                 place(text, m[:, k], f"Ae{'₁₂'[k]}", scale)
-                a.set_positions((0, 0), m[:, k])
-                a.set_visible(np.hypot(*m[:, k]) > 1e-9)
+                aim(a, m[:, k], np.hypot(*m[:, k]) > 1e-9)
             u, _, vt = np.linalg.svd(m)
             round_ = sigma[0] - sigma[1] < 1e-9   # a circle again: no special semi-axes
             for k, ((a, text), r, rt) in enumerate(zip(axes_, radii, radius_labels)):
                 tip, shown = sigma[k] * u[:, k], sigma[k] > 1e-9 and not round_
-                a.set_positions((0, 0), tip if shown else u[:, k])
+                aim(a, tip if shown else u[:, k], shown)
                 r.set_data([0, vt[k, 0]], [0, vt[k, 1]])
+                r.set_visible(not round_)
                 place(text, tip if shown else u[:, k], f"σ{'₁₂'[k]}" if shown else "", scale)
                 place(rt, vt[k], f"v{'₁₂'[k]}" if not round_ else "", scale)
-                for artist in (a, r):
-                    artist.set_visible(shown if artist is a else not round_)
             found = lm.eigenlines()
             for k in range(2):
                 shown = k < len(found)
                 lam, v = found[k] if shown else (0.0, np.zeros(2))
                 for j, ax_line in enumerate(eig[k]):
-                    ax_line.set_data(*(np.outer([-2 * lim, 2 * lim], v).T))
+                    reach = lim / max(np.abs(v).max(), 1e-12)      # to the edge of the axes
+                    ax_line.set_data(*(np.outer([-reach, reach], v).T))
                     ax_line.set_visible(shown)
                     tip = v if j == 0 else lam * v
-                    eig_arrows[k][j].set_positions((0, 0), tip)
-                    eig_arrows[k][j].set_visible(shown and np.hypot(*tip) > 1e-9)
+                    aim(eig_arrows[k][j], tip, shown and np.hypot(*tip) > 1e-9)
                 side = lam * v if abs(lam) > 0.4 else 0.5 * v
                 place(eig_labels[k], side, f"λ = {number_text(lam, 3)}" if shown else "", scale)
                 eig_labels[k].set_position(np.array(eig_labels[k].get_position())
@@ -250,10 +282,13 @@ class LinearMapExplorer(Widget):
             how = ("flattened" if flat else "orientation flipped" if det < 0
                    else "orientation kept")
             after.set_title(f"after: area det A = {number_text(det, 3)} ({how})")
-            return [grid, image, ellipse, *units, no_real, *[x for pair in basis for x in pair],
-                    *[x for pair in axes_ for x in pair], *radii, *radius_labels,
-                    *[x for pair in eig for x in pair], *[x for pair in eig_arrows for x in pair],
-                    *eig_labels, after.title]
+            parts = [grid, image, ellipse, *units, no_real, *[x for pair in basis for x in pair],
+                     *[x for pair in axes_ for x in pair], *radii, *radius_labels,
+                     *[x for pair in eig for x in pair],
+                     *[x for pair in eig_arrows for x in pair], *eig_labels, after.title]
+            changed = [a for a in parts if shown_before.get(a) != state(a)]
+            shown_before.update((a, state(a)) for a in changed)
+            return changed                          # only these need repainting
         return move
 
     def readout(self):
