@@ -1,17 +1,14 @@
-"""LinearMapExplorer: a 2 × 2 matrix as what it does to the plane.
+"""LinearMapExplorer: a 2 × 2 matrix A = [[a, b], [c, d]] as what it does to the plane.
 
     lm = LinearMapExplorer(matrix=((1.0, 0.5), (0.0, 1.0)))      # or matrix="rotation"
     lm.set(matrix=((0.0, 1.0), (1.0, 0.0)))                       # also set(a=..., d=...)
     lm.matrix, lm.determinant, lm.eigenvalues, lm.eigenvectors, lm.singular_values, lm.figure
 
-The matrix A = [[a, b], [c, d]] sends the point x to A x. The left panel shows the plane
-before: a grid, the unit square with e₁ and e₂, the unit circle. The right panel shows their
-images: the columns of A are where e₁ and e₂ land, the square becomes a parallelogram whose
-*signed* area is det A (hatched when the orientation flips), and the circle becomes an
-ellipse whose semi-axes are σ₁u₁ and σ₂u₂, the singular values times the columns of U in
-A = U Σ Vᵀ (the left panel marks v₁ and v₂, the directions that land on them). Real
-eigen-directions are dashed lines in both panels: A maps each onto itself, stretching it by
-its eigenvalue λ (A v = λ v). The model, :class:`LinearMap`, needs no matplotlib.
+Left, the plane before: grid, unit square, e₁ and e₂, unit circle. Right, their images: the
+columns of A (where e₁ and e₂ land), the parallelogram of signed area det A (hatched when the
+orientation flips), the ellipse with semi-axes σ₁u₁ and σ₂u₂ (A = UΣVᵀ; v₁ and v₂ are marked
+on the left), and the real eigen-directions, dashed in both panels (A v = λ v). The model,
+:class:`LinearMap`, needs no matplotlib.
 """
 
 import math
@@ -46,8 +43,6 @@ def _as_matrix(matrix):
 
 class LinearMap:
     """The model: a 2 × 2 matrix and what linear algebra says about it."""
-
-    PRESETS = PRESETS
 
     def __init__(self, matrix=((1.0, 0.5), (0.0, 1.0))):
         self._m = _as_matrix(matrix)
@@ -103,13 +98,12 @@ def clip(segments, lim):
     moving part that ends at the axes' edge repaints no more of the picture than it shows."""
     p, d = segments[:, 0], segments[:, 1] - segments[:, 0]
     lo, hi = np.zeros(len(p)), np.ones(len(p))
-    for axis in range(2):
-        moving = np.abs(d[:, axis]) > 1e-12
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t1, t2 = (-lim - p[:, axis]) / d[:, axis], (lim - p[:, axis]) / d[:, axis]
-        lo = np.where(moving, np.maximum(lo, np.minimum(t1, t2)), lo)
-        hi = np.where(moving, np.minimum(hi, np.maximum(t1, t2)), hi)
-        hi = np.where(~moving & (np.abs(p[:, axis]) > lim), -1.0, hi)    # parallel, outside
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1, t2 = (-lim - p) / d, (lim - p) / d           # where each coordinate meets ±lim
+    for k, moving in enumerate((np.abs(d) > 1e-12).T):
+        lo = np.where(moving, np.maximum(lo, np.minimum(t1[:, k], t2[:, k])), lo)
+        hi = np.where(moving, np.minimum(hi, np.maximum(t1[:, k], t2[:, k])),
+                      np.where(np.abs(p[:, k]) > lim, -1.0, hi))    # parallel: in or out
     keep = lo <= hi
     return p[keep, None] + np.stack([lo, hi], axis=1)[keep, :, None] * d[keep, None]
 
@@ -174,13 +168,16 @@ class LinearMapExplorer(Widget):
         before.plot(*circle.T, color=COLORS["highlight"], lw=1.5)
         before.set_title("before: unit square (blue), unit circle (orange)")
 
-        tips = {}                                   # each arrow's tip and visibility
+        parts, tips, shown_before = [], {}, {}      # the moving parts; arrows' tips; last states
+
+        def part(artist):
+            parts.append(artist)
+            return artist
 
         def arrow(ax, color, lw=1.6, z=4):
-            a = FancyArrowPatch((0, 0), (1, 0), arrowstyle="-|>", mutation_scale=11, lw=lw,
-                                color=color, shrinkA=0, shrinkB=0, zorder=z)
-            ax.add_patch(a)
-            return a
+            return part(ax.add_patch(FancyArrowPatch((0, 0), (1, 0), arrowstyle="-|>", lw=lw,
+                                                     mutation_scale=11, color=color, shrinkA=0,
+                                                     shrinkB=0, zorder=z)))
 
         def aim(a, tip, visible=True):
             a.set_positions((0, 0), tip)
@@ -189,39 +186,38 @@ class LinearMapExplorer(Widget):
 
         def label(ax, color, boxed=False):
             box = {"facecolor": "white", "alpha": 0.7, "pad": 0.5, "edgecolor": "none"}
-            return ax.text(0, 0, "", color=color, fontsize=9, ha="center", va="center",
-                           zorder=5, bbox=box if boxed else None)
-        units = [arrow(before, COLORS["text"]) for _ in range(2)]   # moving, to stay on top
-        for e, name, a in zip(np.eye(2), ("e₁", "e₂"), units):
-            aim(a, e)
+            return part(ax.text(0, 0, "", color=color, fontsize=9, ha="center", va="center",
+                                zorder=5, bbox=box if boxed else None))
+
+        def line(ax, style, color, lw):
+            return part(ax.plot([], [], style, color=color, lw=lw)[0])
+
+        for e, name in zip(np.eye(2), ("e₁", "e₂")):   # moving, to stay above the eigen-arrows
+            aim(arrow(before, COLORS["text"]), e)
             before.text(*(e * 1.18 + [0.06, 0.06]), name, fontsize=9, ha="center", va="center")
-
-        grid = LineCollection([], colors=COLORS["value"], linewidths=0.7, alpha=0.35)
-        after.add_collection(grid)
-        image = Polygon(square, facecolor=COLORS["value"], alpha=0.25, edgecolor=COLORS["value"],
-                        lw=1.5)
-        after.add_patch(image)
-        ellipse, = after.plot([], [], color=COLORS["highlight"], lw=1.5)
+        grid = part(after.add_collection(LineCollection([], colors=COLORS["value"],
+                                                        linewidths=0.7, alpha=0.35)))
+        image = part(after.add_patch(Polygon(square, alpha=0.25, lw=1.5)))
+        ellipse = line(after, "-", COLORS["highlight"], 1.5)
         basis = [(arrow(after, COLORS["text"]), label(after, COLORS["text"])) for _ in range(2)]
-        axes_ = [(arrow(after, COLORS["highlight"], 1.2), label(after, COLORS["highlight"]))
+        axes_ = [(arrow(after, COLORS["highlight"], 1.2), label(after, COLORS["highlight"]),
+                  line(before, ":", COLORS["highlight"], 1.4), label(before, COLORS["highlight"]))
                  for _ in range(2)]
-        radii = [before.plot([], [], ":", color=COLORS["highlight"], lw=1.4)[0] for _ in range(2)]
-        radius_labels = [label(before, COLORS["highlight"]) for _ in range(2)]
-        eig = [[ax.plot([], [], "--", color=COLORS["curvature"], lw=1.2)[0] for ax in
-                (before, after)] for _ in range(2)]
-        eig_arrows = [[arrow(ax, COLORS["curvature"], 1.2, z=3) for ax in (before, after)]
-                      for _ in range(2)]
-        eig_labels = [label(after, COLORS["curvature"], boxed=True) for _ in range(2)]
-        no_real = after.text(0.5, 0.04, "", transform=after.transAxes, ha="center",
-                             color=COLORS["curvature"], fontsize=9, bbox={"facecolor": "white"})
+        eig = [(line(before, "--", COLORS["curvature"], 1.2), line(after, "--",
+                COLORS["curvature"], 1.2), arrow(before, COLORS["curvature"], 1.2, z=3),
+                arrow(after, COLORS["curvature"], 1.2, z=3),
+                label(after, COLORS["curvature"], boxed=True)) for _ in range(2)]
+        no_real = part(after.text(0.5, 0.04, "", transform=after.transAxes, ha="center",
+                                  color=COLORS["curvature"], fontsize=9,
+                                  bbox={"facecolor": "white"}))
+        part(after.title)
 
-        def place(text, tip, words, scale):
-            """A label just beyond the tip of a vector."""
+        def place(text, tip, words, scale, side=(0.0, 0.0)):
+            """A label just beyond the tip of a vector (and ``side`` across it)."""
             n = np.hypot(*tip)
-            text.set_position(tip + (0.28 * scale * tip / n if n > 1e-9 else 0))
+            text.set_position(tip + (0.28 * scale * tip / n if n > 1e-9 else 0)
+                              + scale * np.asarray(side))
             text.set_text(words)
-
-        shown_before = {}                           # what each moving part showed last time
 
         def state(a):
             if a in tips:
@@ -245,16 +241,15 @@ class LinearMapExplorer(Widget):
             grid.set_segments(clip(lines @ m.T, lim))
             image.set_xy(corners)
             flat = abs(det) < 1e-9
-            image.set(facecolor=COLORS["gradient" if det < 0 else "value"],
-                      edgecolor=COLORS["gradient" if det < 0 else "value"],
-                      hatch="///" if det < 0 else None, lw=3 if flat else 1.5)
+            colour = COLORS["gradient" if det < 0 else "value"]
+            image.set(color=colour, hatch="///" if det < 0 else None, lw=3 if flat else 1.5)
             ellipse.set_data(*ellipse_points.T)
             for k, (a, text) in enumerate(basis):
                 place(text, m[:, k], f"Ae{'₁₂'[k]}", scale)
                 aim(a, m[:, k], np.hypot(*m[:, k]) > 1e-9)
             u, _, vt = np.linalg.svd(m)
             round_ = sigma[0] - sigma[1] < 1e-9   # a circle again: no special semi-axes
-            for k, ((a, text), r, rt) in enumerate(zip(axes_, radii, radius_labels)):
+            for k, (a, text, r, rt) in enumerate(axes_):
                 tip, shown = sigma[k] * u[:, k], sigma[k] > 1e-9 and not round_
                 aim(a, tip if shown else u[:, k], shown)
                 r.set_data([0, vt[k, 0]], [0, vt[k, 1]])
@@ -262,19 +257,17 @@ class LinearMapExplorer(Widget):
                 place(text, tip if shown else u[:, k], f"σ{'₁₂'[k]}" if shown else "", scale)
                 place(rt, vt[k], f"v{'₁₂'[k]}" if not round_ else "", scale)
             found = lm.eigenlines()
-            for k in range(2):
+            for k, (*lines_, a_before, a_after, text) in enumerate(eig):
                 shown = k < len(found)
                 lam, v = found[k] if shown else (0.0, np.zeros(2))
-                for j, ax_line in enumerate(eig[k]):
-                    reach = lim / max(np.abs(v).max(), 1e-12)      # to the edge of the axes
+                reach = lim / max(np.abs(v).max(), 1e-12)          # to the edge of the axes
+                for ax_line in lines_:
                     ax_line.set_data(*(np.outer([-reach, reach], v).T))
                     ax_line.set_visible(shown)
-                    tip = v if j == 0 else lam * v
-                    aim(eig_arrows[k][j], tip, shown and np.hypot(*tip) > 1e-9)
-                side = lam * v if abs(lam) > 0.4 else 0.5 * v
-                place(eig_labels[k], side, f"λ = {number_text(lam, 3)}" if shown else "", scale)
-                eig_labels[k].set_position(np.array(eig_labels[k].get_position())
-                                           + 0.22 * scale * np.array([-v[1], v[0]]))
+                aim(a_before, v, shown)
+                aim(a_after, lam * v, shown and abs(lam) > 1e-9)
+                place(text, lam * v if abs(lam) > 0.4 else 0.5 * v, f"λ = {number_text(lam, 3)}"
+                      if shown else "", scale, 0.22 * v[::-1] * [-1, 1])
             values = lm.eigenvalues
             no_real.set_text("" if lm.eigenvectors is not None else
                              f"no real eigen-direction: λ = {number_text(values[0], 3)}, "
@@ -282,10 +275,6 @@ class LinearMapExplorer(Widget):
             how = ("flattened" if flat else "orientation flipped" if det < 0
                    else "orientation kept")
             after.set_title(f"after: area det A = {number_text(det, 3)} ({how})")
-            parts = [grid, image, ellipse, *units, no_real, *[x for pair in basis for x in pair],
-                     *[x for pair in axes_ for x in pair], *radii, *radius_labels,
-                     *[x for pair in eig for x in pair],
-                     *[x for pair in eig_arrows for x in pair], *eig_labels, after.title]
             changed = [a for a in parts if shown_before.get(a) != state(a)]
             shown_before.update((a, state(a)) for a in changed)
             return changed                          # only these need repainting
@@ -293,20 +282,16 @@ class LinearMapExplorer(Widget):
 
     def readout(self):
         lm = self.model
-        values, sigma = lm.eigenvalues, lm.singular_values
-        return table(("det A", "λ₁", "λ₂", "σ₁", "σ₂"),
-                     [(fmt(lm.determinant), number_text(values[0]), number_text(values[1]),
-                       fmt(sigma[0]), fmt(sigma[1]))])
+        return table(("det A", "λ₁", "λ₂", "σ₁", "σ₂"), [(fmt(lm.determinant), *map(
+            number_text, lm.eigenvalues), *map(fmt, lm.singular_values))])
 
     def warning(self):
-        if abs(self.model.determinant) < 1e-9:
-            return ("det A = 0: A is singular. It flattens the plane onto a line (or a point), "
-                    "so different inputs land on the same output and cannot be told apart.")
-        return ""
+        return ("det A = 0: A is singular. It flattens the plane onto a line (or a point), so "
+                "different inputs land on the same output and cannot be told apart."
+                if abs(self.model.determinant) < 1e-9 else "")
 
     def describe(self):
-        lm, m = self.model, self.model.matrix
-        return (f"The map A = [[{fmt(m[0, 0])}, {fmt(m[0, 1])}], [{fmt(m[1, 0])}, "
-                f"{fmt(m[1, 1])}]]: det {fmt(lm.determinant)}, eigenvalues "
-                f"{', '.join(number_text(v) for v in lm.eigenvalues)}, singular values "
-                f"{', '.join(fmt(s) for s in lm.singular_values)}")
+        lm, (a, b, c, d) = self.model, map(fmt, self.model.matrix.flat)
+        return (f"The map A = [[{a}, {b}], [{c}, {d}]]: det {fmt(lm.determinant)}, eigenvalues "
+                f"{', '.join(map(number_text, lm.eigenvalues))}, singular values "
+                f"{', '.join(map(fmt, lm.singular_values))}")

@@ -26,6 +26,7 @@ from mathdl.widgets import (
     SliderFigure,
 )
 from mathdl.widgets.common import W
+from mathdl.widgets.linear_map import PRESETS
 
 TARGET_MS = 50.0
 
@@ -81,7 +82,7 @@ def main(rounds=25):
         return lambda: setattr(h, "value", 0.01 if h.value > 0.5 else 1.0)
 
     lm = LinearMapExplorer()
-    entry, presets = lm.controls["b"], iter(np.tile(list(lm.PRESETS), 10 * rounds))
+    entry, presets = lm.controls["b"], iter(np.tile(list(PRESETS), 10 * rounds))
 
     def linear_map_slider():
         entry.value = 0.6 if entry.value < 0.55 else 0.5
