@@ -12,8 +12,7 @@ from . import Exercise, choice, code, numeric
 # ---- predictions asked in the text --------------------------------------------------------------
 shear_area = Exercise(
     "The shear A = [[1, 0.5], [0, 1]] slides each point sideways by half its height. What "
-    "happens to the area of the unit square?\n"
-    "(a) it grows  (b) it stays 1  (c) it shrinks  (d) it depends on where the square is",
+    "happens to the area of the unit square?",
     check=choice(["it grows", "it stays 1", "it shrinks", "it depends on where the square is"],
                  answer="b", why={
                      "a": "The square gets longer sides, but it also leans over: its height "
@@ -30,8 +29,7 @@ shear_area = Exercise(
 
 power_iteration_angle = Exercise(
     "Power iteration on a matrix with eigenvalues 3 − √3, 3 and 3 + √3 starts about 1 radian "
-    "away from the top eigenvector. Roughly how far away is it after 20 steps?\n"
-    "(a) about 0.6 radians  (b) about 10⁻² radians  (c) about 10⁻⁴ radians  (d) exactly 0",
+    "away from the top eigenvector. Roughly how far away is it after 20 steps?",
     check=choice(["about 0.6 radians", "about 10⁻² radians", "about 10⁻⁴ radians", "exactly 0"],
                  answer="c", why={
                      "a": "0.634 is the factor by which the angle shrinks at *each* step, "
@@ -48,9 +46,7 @@ power_iteration_angle = Exercise(
 
 unscaled_attention = Exercise(
     "Queries and keys have d independent entries of variance 1. Without the division by √d, "
-    "what happens to the softmax weights over 8 keys as d grows from 4 to 1024?\n"
-    "(a) they spread out towards 1/8 each  (b) they pile up on a single key  "
-    "(c) they stay about the same",
+    "what happens to the softmax weights over 8 keys as d grows from 4 to 1024?",
     check=choice(["they spread out towards 1/8 each", "they pile up on a single key",
                   "they stay about the same"], answer="b", why={
                       "a": "Scores q · k have variance d, so they spread *apart* as d grows; "

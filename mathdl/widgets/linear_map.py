@@ -282,8 +282,8 @@ class LinearMapExplorer(Widget):
 
     def readout(self):
         lm = self.model
-        return table(("det A", "λ₁", "λ₂", "σ₁", "σ₂"), [(fmt(lm.determinant), *map(
-            number_text, lm.eigenvalues), *map(fmt, lm.singular_values))])
+        return table(("det A", "λ₁", "λ₂", "σ₁", "σ₂"), [tuple(map(number_text, (
+            lm.determinant, *lm.eigenvalues, *lm.singular_values)))])
 
     def warning(self):
         return ("det A = 0: A is singular. It flattens the plane onto a line (or a point), so "
@@ -292,6 +292,6 @@ class LinearMapExplorer(Widget):
 
     def describe(self):
         lm, (a, b, c, d) = self.model, map(fmt, self.model.matrix.flat)
-        return (f"The map A = [[{a}, {b}], [{c}, {d}]]: det {fmt(lm.determinant)}, eigenvalues "
-                f"{', '.join(map(number_text, lm.eigenvalues))}, singular values "
-                f"{', '.join(map(fmt, lm.singular_values))}")
+        return (f"The map A = [[{a}, {b}], [{c}, {d}]]: det {number_text(lm.determinant)}, "
+                f"eigenvalues {', '.join(map(number_text, lm.eigenvalues))}, singular values "
+                f"{', '.join(map(number_text, lm.singular_values))}")
