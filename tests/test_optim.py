@@ -177,7 +177,9 @@ W = md.tensor([1.0], requires_grad=True)
     (lambda: optim.SGD([W], lr=-0.1), ValueError, r"learning rate must be a finite number in \[0"),
     (lambda: optim.Adam([W], lr=float("nan")), ValueError, "learning rate .* got nan"),
     (lambda: optim.RMSprop([W], lr=math.inf), ValueError, "learning rate .* got inf"),
-    (lambda: optim.SGD([W], lr=0.1, momentum=1.0), ValueError, r"momentum .* \[0.0, 1.0\)"),
+    (lambda: optim.SGD([W], lr=0.1, momentum=1.0), ValueError,
+     r"momentum must be a finite number in \[0, 1\), got 1.0."),
+    (lambda: optim.SGD([W], lr=True), ValueError, "learning rate .* got True"),
     (lambda: optim.SGD([W], lr=0.1, momentum=-0.5), ValueError, "momentum"),
     (lambda: optim.SGD([W], lr=0.1, nesterov=True), ValueError, "nesterov=True needs a momentum"),
     (lambda: optim.SGD([], lr=0.1), ValueError, "empty list of parameters"),
@@ -188,8 +190,9 @@ W = md.tensor([1.0], requires_grad=True)
     (lambda: optim.Adam([W], betas=(0.9,)), ValueError, "betas must be a pair"),
     (lambda: optim.Adagrad([W], weight_decay=-1), ValueError, "weight_decay"),
     (lambda: optim.get("lbfgs", [W], lr=0.1), ValueError,
-     "Unknown optimizer 'lbfgs'; valid names are gd, sgd, momentum, nesterov, adagrad, rmsprop, "
-     "adam, adamw"),
+     "unknown optimizer 'lbfgs'; choose one of: gd, sgd, momentum, nesterov, adagrad, rmsprop, "
+     "adam, adamw."),
+    (lambda: optim.get("ADAMW ", [W]), ValueError, r"'adamw ' \(did you mean 'adamw'\?\)"),
 ])
 def test_bad_hyper_parameters_get_one_clear_sentence(make, error, message):
     with pytest.raises(error, match=message):

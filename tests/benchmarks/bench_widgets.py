@@ -9,6 +9,9 @@ The stepper repaints only the rectangles its step changed (a few labels, the act
 frame, the caption) and cycles through every forward and backward step of the network.
 A SliderFigure whose drawing function returns ``move`` repaints only the moving artists; the
 same picture drawn whole on every move is measured beside it, for comparison.
+The linear-map explorer repaints both panels' moving parts (the images of the grid, square and
+circle, the arrows, the eigenlines and the labels); its slider case moves one entry, its
+preset case presses the preset buttons in turn (the panels' limits change now and then).
 """
 
 import statistics
@@ -16,8 +19,14 @@ import time
 
 import numpy as np
 
-from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer, SliderFigure
+from mathdl.widgets import (
+    ChainRuleStepper,
+    GradientDescentExplorer,
+    LinearMapExplorer,
+    SliderFigure,
+)
 from mathdl.widgets.common import W
+from mathdl.widgets.linear_map import PRESETS
 
 TARGET_MS = 50.0
 
@@ -72,12 +81,23 @@ def main(rounds=25):
         h = pictures[whole].controls["h"]
         return lambda: setattr(h, "value", 0.01 if h.value > 0.5 else 1.0)
 
+    lm = LinearMapExplorer()
+    entry, presets = lm.controls["b"], iter(np.tile(list(PRESETS), 10 * rounds))
+
+    def linear_map_slider():
+        entry.value = 0.6 if entry.value < 0.55 else 0.5
+
+    def linear_map_preset():
+        lm.controls[next(presets)].click()
+
     cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
              "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
              "stepper: step + redraw (2-2-1 network)": stepper_step,
              "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider,
              "slider figure: slider moved (moving parts repainted)": slider_move(False),
-             "  (the same picture drawn whole, for comparison)": slider_move(True)}
+             "  (the same picture drawn whole, for comparison)": slider_move(True),
+             "linear map: entry slider moved (both panels repainted)": linear_map_slider,
+             "linear map: preset button pressed": linear_map_preset}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, case in cases.items():
