@@ -7,7 +7,7 @@ matplotlib nor ipywidgets; building a widget's view needs both.
 import importlib
 
 WIDGETS = {"ChainRuleStepper": "chain_rule", "GradientDescentExplorer": "explorer",
-           "SliderFigure": "slider_figure"}
+           "SliderFigure": "slider_figure", "PerceptronExplorer": "perceptron"}
 __all__ = list(WIDGETS)
 
 

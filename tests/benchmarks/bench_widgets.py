@@ -9,6 +9,8 @@ The stepper repaints only the rectangles its step changed (a few labels, the act
 frame, the caption) and cycles through every forward and backward step of the network.
 A SliderFigure whose drawing function returns ``move`` repaints only the moving artists; the
 same picture drawn whole on every move is measured beside it, for comparison.
+The perceptron explorer repaints the plane (its shading and boundary) and the table cells
+whose text changed; "next gate" changes the targets, so more of the table moves.
 """
 
 import statistics
@@ -16,7 +18,12 @@ import time
 
 import numpy as np
 
-from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer, SliderFigure
+from mathdl.widgets import (
+    ChainRuleStepper,
+    GradientDescentExplorer,
+    PerceptronExplorer,
+    SliderFigure,
+)
 from mathdl.widgets.common import W
 
 TARGET_MS = 50.0
@@ -72,12 +79,23 @@ def main(rounds=25):
         h = pictures[whole].controls["h"]
         return lambda: setattr(h, "value", 0.01 if h.value > 0.5 else 1.0)
 
+    pe = PerceptronExplorer()
+
+    def perceptron_slider():   # a reader dragging w1 (as the browser sends it)
+        w1 = pe.controls["w1"]
+        w1.value = 0.4 if w1.value > 0.7 else 1.0
+
+    def perceptron_next_gate():
+        pe.controls["next"].click()
+
     cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
              "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
              "stepper: step + redraw (2-2-1 network)": stepper_step,
              "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider,
              "slider figure: slider moved (moving parts repainted)": slider_move(False),
-             "  (the same picture drawn whole, for comparison)": slider_move(True)}
+             "  (the same picture drawn whole, for comparison)": slider_move(True),
+             "perceptron: w1 slider moved": perceptron_slider,
+             "perceptron: next gate pressed": perceptron_next_gate}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, case in cases.items():
