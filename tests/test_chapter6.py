@@ -1,0 +1,207 @@
+"""Chapter 6 (discrete mathematics): the chapter's central claims hold outside the notebook,
+checked through the package and, where the notebook used brute force, by a second method."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+import mathdl as md
+from mathdl.widgets.perceptron import GATES, Perceptron
+
+# ---------------------------------------------------------------- 6.1 and 6.2
+
+def test_the_digits_have_no_exact_duplicates_so_the_chapter_adds_them():
+    X, _ = md.data.load_digits()
+    assert len(np.unique(X, axis=0)) == len(X) == 1797
+
+
+def test_cross_entropy_with_one_hot_rows_is_minus_log_p_of_the_label():
+    rng = np.random.default_rng(0)
+    logits, labels = rng.standard_normal((7, 10)), rng.integers(0, 10, 7)
+    one_hot = (labels[:, None] == np.arange(10)).astype(float)
+    by_class = md.nn.cross_entropy(md.tensor(logits), labels).item()
+    by_rows = md.nn.cross_entropy(md.tensor(logits), one_hot).item()
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    assert by_class == pytest.approx(by_rows) == pytest.approx(-log_p[np.arange(7), labels].mean())
+
+
+# ---------------------------------------------------------------- 6.3 and 6.4
+
+def _separable_by_linear_program(table, rows):
+    """Is there (w, b) with (2t − 1)(w·x + b) ≥ 1 on every row? (an LP feasibility problem)"""
+    from scipy.optimize import linprog
+    sign = 2 * np.asarray(table) - 1
+    A_ub = -sign[:, None] * np.column_stack([rows, np.ones(len(rows))])
+    result = linprog(np.zeros(rows.shape[1] + 1), A_ub=A_ub, b_ub=-np.ones(len(rows)),
+                     bounds=[(None, None)] * (rows.shape[1] + 1), method="highs")
+    return result.status == 0
+
+
+@pytest.mark.parametrize("n, count", [(1, 4), (2, 14), (3, 104)])
+def test_the_counts_of_separable_functions_by_linear_programming(n, count):
+    """The notebook counts by a grid of integer weights; a linear program decides each table."""
+    rows = np.array(list(itertools.product([0, 1], repeat=n)), dtype=float)
+    found = sum(_separable_by_linear_program([(k >> i) & 1 for i in range(2 ** n)], rows)
+                for k in range(2 ** 2 ** n))
+    assert found == count
+
+
+def test_xor_and_xnor_are_exactly_the_gates_no_perceptron_computes():
+    rows = np.array(list(itertools.product([0, 1], repeat=2)), dtype=float)
+    for gate, table in GATES.items():
+        assert _separable_by_linear_program(table, rows) == Perceptron(gate).separable
+
+
+def test_the_perceptron_rule_as_the_notebook_runs_it():
+    for gate in GATES:
+        p = Perceptron(gate, weights=(0.0, 0.0), bias=0.0)
+        for _ in range(12):
+            if p.learn() == 0:
+                break
+        assert (p.history[-1] == 0) == p.separable
+        assert len(p.history) <= 6 if p.separable else min(p.history) > 0
+
+
+def test_a_four_unit_tanh_network_learns_xor():
+    corners = np.array(list(itertools.product([0, 1], repeat=2)), dtype=float)
+    net = md.nn.MLP([2, 4, 1], activation="tanh", seed=0)
+    optimizer = md.optim.Adam(net.parameters(), lr=0.05)
+    target = md.tensor([[0.0], [1.0], [1.0], [0.0]])
+    for _ in range(400):
+        optimizer.zero_grad()
+        md.nn.binary_cross_entropy_with_logits(net(md.tensor(corners)), target).backward()
+        optimizer.step()
+    with md.no_grad():
+        assert np.array_equal(net(md.tensor(corners)).data[:, 0] > 0, [False, True, True, False])
+
+
+# ---------------------------------------------------------------- 6.5
+
+def test_karate_club_counts():
+    club = md.data.load_karate_club()
+    A = club.adjacency
+    assert len(club.edges) == 78 and A.sum() == 156
+    degree = A.sum(axis=1)
+    assert (degree[33], degree[0], degree[32]) == (17, 16, 12)
+    assert np.trace(A @ A @ A) / 6 == 45
+    assert (A @ A @ A)[0, 33] == 14
+
+
+# ---------------------------------------------------------------- 6.6
+
+def _residual_graph():
+    x = md.tensor(0.5, requires_grad=True)
+    w1, w2 = md.tensor(0.8, requires_grad=True), md.tensor(-1.2, requires_grad=True)
+    h1 = (w1 * x).tanh()
+    h2 = (w2 * h1).tanh() + h1
+    loss = h2 * h2
+    graph = md.graph.trace(loss, names={"x": x, "w1": w1, "w2": w2},
+                           labels={"h1": h1, "h2": h2, "L": loss})
+    return graph, loss, (x, w1, w2)
+
+
+def test_kahn_on_the_traced_graph_and_the_orders_the_chapter_counts():
+    graph, _, _ = _residual_graph()
+    nodes = ["x", "w1", "w2"] + [v for v in graph.order if v not in ("x", "w1", "w2")]
+    order = md.graph.topological_order(nodes, graph.edges)
+    assert order == ["x", "w1", "w2", "a", "h1", "b", "c", "h2", "L"]
+    valid = [p for p in itertools.permutations(nodes)
+             if all(p.index(u) < p.index(v) for u, v in graph.edges)]
+    assert len(valid) == 10                                        # "10 topological orders"
+
+
+def test_a_reverse_sweep_out_of_topological_order_gets_gradients_behind_h1_wrong():
+    """mathdl's own Function.backward rules, applied in a chosen order (a second derivation of
+    the notebook's hand-written sweep)."""
+    graph, loss, (x, w1, w2) = _residual_graph()
+    loss.backward()
+
+    def sweep(order):
+        grads = {graph.output: np.ones(())}
+        with md.no_grad():
+            for label in order:
+                node = graph.nodes[label]
+                g = grads.get(label, np.zeros(()))
+                for inp, g_in in zip(node.inputs, node.tensor._ctx.backward(g)):
+                    grads[inp] = grads.get(inp, 0) + g_in
+        return grads
+
+    right = sweep(["L", "h2", "c", "b", "h1", "a"])
+    wrong = sweep(["L", "h2", "h1", "c", "b", "a"])
+    assert np.isclose(right["w1"], w1.grad) and np.isclose(right["x"], x.grad)
+    assert np.isclose(wrong["w2"], w2.grad)
+    assert not np.isclose(wrong["w1"], w1.grad) and not np.isclose(wrong["x"], x.grad)
+
+
+# ---------------------------------------------------------------- 6.7
+
+@pytest.mark.parametrize("depth", [1, 3, 8])
+def test_a_residual_chain_has_two_to_the_depth_paths_and_their_sum_is_the_gradient(depth):
+    x = md.tensor(0.3, requires_grad=True)
+    y = x
+    for _ in range(depth):
+        y = y + (md.tensor(0.9) * y).tanh()
+    y.backward()
+    graph = md.graph.trace(y, names={"x": x})
+    assert len(graph.edges) == 5 * depth
+    # every path from x to y: at each block take the skip (factor 1) or the branch
+    # (factor 0.9·tanh'(0.9·y_k)); the sum over all 2^depth choices
+    values, v = [], 0.3
+    for _ in range(depth):
+        values.append(v)
+        v = v + np.tanh(0.9 * v)
+    branch = [0.9 * (1 - np.tanh(0.9 * v) ** 2) for v in values]
+    total = sum(math.prod(b if take else 1.0 for b, take in zip(branch, choice))
+                for choice in itertools.product([False, True], repeat=depth))
+    assert total == pytest.approx(x.grad, rel=1e-12)
+
+
+# ---------------------------------------------------------------- 6.8
+
+def test_the_gcn_of_the_chapter_places_30_of_32_members_and_an_mlp_cannot_learn():
+    club = md.data.load_karate_club()
+    A_hat = md.graph.normalized_adjacency(club.adjacency)
+    features, labelled = np.eye(34), np.array([0, 33])
+    unlabelled = np.setdiff1d(np.arange(34), labelled)
+    gcn1, gcn2 = md.nn.GraphConv(34, 8, seed=0), md.nn.GraphConv(8, 2, seed=1)
+    optimizer = md.optim.Adam(gcn1.parameters() + gcn2.parameters(), lr=0.05)
+    for _ in range(150):
+        optimizer.zero_grad()
+        logits = gcn2(gcn1(features, A_hat).tanh(), A_hat)
+        md.nn.cross_entropy(logits[labelled], club.labels[labelled]).backward()
+        optimizer.step()
+    predicted = gcn2(gcn1(features, A_hat).tanh(), A_hat).data.argmax(axis=1)
+    wrong = unlabelled[predicted[unlabelled] != club.labels[unlabelled]]
+    assert wrong.tolist() == [2, 8]
+
+    perm = np.random.default_rng(3).permutation(34)
+    P = np.eye(34)[perm]
+    renumbered = md.graph.normalized_adjacency(P @ club.adjacency @ P.T)
+    with md.no_grad():
+        out = gcn2(gcn1(features, A_hat).tanh(), A_hat).data
+        out_p = gcn2(gcn1(P @ features, renumbered).tanh(), renumbered).data
+    assert np.allclose(out_p, P @ out, atol=1e-12)
+
+    mlp = md.nn.MLP([34, 8, 2], activation="tanh", seed=0)
+    md.nn.cross_entropy(mlp(md.tensor(features))[labelled], club.labels[labelled]).backward()
+    rows = np.abs(mlp.layers[0].weight.grad).sum(axis=1)
+    assert np.all(rows[unlabelled] == 0)
+
+
+# ---------------------------------------------------------------- 6.9
+
+def test_permuting_and_sign_flipping_hidden_units_keeps_the_function():
+    net = md.nn.MLP([2, 5, 3, 1], activation="tanh", seed=0)
+    X = md.tensor(np.random.default_rng(1).standard_normal((20, 2)))
+    with md.no_grad():
+        before = net(X).data
+    first, second = net.layers[0], net.layers[1]
+    order, sign = np.array([3, 0, 4, 1, 2]), np.array([1.0, -1.0, -1.0, 1.0, 1.0])
+    first.weight.data[...] = (first.weight.data * sign)[:, order]
+    first.bias.data[...] = (first.bias.data * sign)[order]
+    second.weight.data[...] = (second.weight.data * sign[:, None])[order, :]
+    with md.no_grad():
+        assert np.allclose(net(X).data, before, atol=1e-12)
+    assert math.prod(math.factorial(n) * 2 ** n for n in (8, 8)) == 106_542_032_486_400
