@@ -205,3 +205,147 @@ def test_permuting_and_sign_flipping_hidden_units_keeps_the_function():
     with md.no_grad():
         assert np.allclose(net(X).data, before, atol=1e-12)
     assert math.prod(math.factorial(n) * 2 ** n for n in (8, 8)) == 106_542_032_486_400
+
+
+# ---------------------------------------------------------------- the exercises' answer keys
+
+from mathdl.exercises import chapter6 as ch6  # noqa: E402
+
+EXERCISES = [name for name in dir(ch6) if isinstance(getattr(ch6, name), md.exercises.Exercise)]
+
+
+def test_at_least_eight_exercises_a_third_of_them_code():
+    assert sorted(EXERCISES) == sorted(ch6.EXERCISES) and len(EXERCISES) >= 8
+    kinds = [getattr(ch6, name).checker.expects for name in EXERCISES]
+    assert kinds.count("function") * 3 >= len(EXERCISES)
+
+
+def test_the_notebook_shows_every_exercise_once_with_a_blank_answer():
+    from pathlib import Path
+
+    import nbformat
+    nb = nbformat.read(Path(__file__).parents[1] / "notebooks" / "06_discrete_math.ipynb", 4)
+    shown = [c.source for c in nb.cells if c.cell_type == "code" and "md.exercises.chapter6." in
+             c.source and "ex.check(" in c.source]
+    assert [s.split("chapter6.")[1].split("\n")[0] for s in shown] == ch6.EXERCISES
+    for cell in (c for c in nb.cells if c.cell_type == "code" and c.source in shown):
+        text = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))
+                       for o in cell.outputs)
+        assert "No answer yet" in text or "returns nothing yet" in text, cell.source
+
+
+def _truth(f):
+    return [f(a, b) for a, b in itertools.product([0, 1], repeat=2)]
+
+
+def test_key_symmetric_functions_by_listing_all_256():
+    rows = list(itertools.product([0, 1], repeat=3))
+    symmetric = 0
+    for number in range(256):
+        out = {}
+        ok = True
+        for k, row in enumerate(rows):
+            bit = (number >> k) & 1
+            ok &= out.setdefault(sum(row), bit) == bit
+        symmetric += ok
+    assert ch6.symmetric_functions.check(symmetric) and symmetric == 16
+
+
+def test_key_nor_bias_range_by_scanning_biases_with_the_perceptron():
+    works = [b for b in np.round(np.arange(-3, 3.001, 0.01), 2)
+             if Perceptron("nor", (-1.0, -1.0), float(b)).correct == 4]
+    assert min(works) == 0.01 and max(works) == 1.0        # the interval (0, 1]
+    assert ch6.nor_bias_range.check([0, 1])
+
+
+def test_key_xor_from_gates_by_truth_tables():
+    AND, OR = (lambda a, b: a & b), (lambda a, b: a | b)
+    NAND, NOR = (lambda a, b: 1 - (a & b)), (lambda a, b: 1 - (a | b))
+    options = [lambda a, b: AND(OR(a, b), NAND(a, b)), lambda a, b: OR(AND(a, b), NOR(a, b)),
+               lambda a, b: NAND(AND(a, b), OR(a, b)), lambda a, b: AND(NAND(a, b), NOR(a, b))]
+    tables = [_truth(f) for f in options]
+    assert tables == [[0, 1, 1, 0], [1, 0, 0, 1], _truth(NAND), _truth(NOR)]   # XOR, XNOR, …
+    assert ch6.xor_from_gates.check("a") and not ch6.xor_from_gates.check("b")
+
+
+def test_key_closed_walks_by_listing_walks():
+    neighbours = {0: [1, 3], 1: [0, 2], 2: [1, 3], 3: [2, 0]}
+    walks = [[0]]
+    for _ in range(4):
+        walks = [w + [m] for w in walks for m in neighbours[w[-1]]]
+    closed = sum(w[-1] == 0 for w in walks)
+    assert closed == 8 and len(walks) == 16 and ch6.closed_walks_in_a_square.check(closed)
+
+
+def test_key_paths_in_mlp_by_kahn_and_path_counting():
+    widths = [3, 5, 5, 2]
+    units = [(layer, i) for layer, w in enumerate(widths) for i in range(w)]
+    edges = [((layer, i), (layer + 1, j)) for layer in range(3) for i in range(widths[layer])
+             for j in range(widths[layer + 1])]
+    paths = {u: 1 if u[0] == 0 else 0 for u in units}
+    for v in md.graph.topological_order(units, edges):
+        paths[v] += sum(paths[u] for u, w in edges if w == v)
+    total = sum(paths[u] for u in units if u[0] == 3)
+    assert total == 150 and len(edges) == 50 and ch6.paths_in_mlp.check(total)
+
+
+def test_key_kahn_is_the_smallest_first_order_found_by_brute_force():
+    for n, edges in ch6._DAGS:
+        answer = ch6._kahn(n, edges)
+        assert all(answer.index(u) < answer.index(v) for u, v in edges)
+        if n <= 6:   # greedy smallest-first = the lexicographically smallest topological order
+            orders = [list(p) for p in itertools.permutations(range(n))
+                      if all(p.index(u) < p.index(v) for u, v in edges)]
+            assert answer == min(orders)
+
+
+def test_key_mean_aggregation_is_the_mean_over_the_closed_neighbourhood():
+    for A, H in ch6._GRAPHS:
+        want = np.array([H[[v, *np.flatnonzero(A[v])]].mean(axis=0) for v in range(len(A))])
+        assert np.allclose(ch6._mean_aggregation(A, H), want)
+
+
+def test_key_count_equivalent_by_listing_every_variant_of_a_small_network():
+    net = md.nn.MLP([2, 3, 2, 1], activation="tanh", seed=5)
+    X = md.tensor(np.random.default_rng(2).standard_normal((30, 2)))
+    with md.no_grad():
+        reference = net(X).data
+    params = [(m.weight.data.copy(), m.bias.data.copy()) for m in net.layers]
+    seen = set()
+    for p1, s1, p2, s2 in itertools.product(itertools.permutations(range(3)),
+                                            itertools.product([1.0, -1.0], repeat=3),
+                                            itertools.permutations(range(2)),
+                                            itertools.product([1.0, -1.0], repeat=2)):
+        (W1, b1), (W2, b2), (W3, b3) = params
+        s1, s2, p1, p2 = np.array(s1), np.array(s2), list(p1), list(p2)
+        W1n, b1n = (W1 * s1)[:, p1], (b1 * s1)[p1]
+        W2n = (W2 * s1[:, None])[p1, :]
+        W2n, b2n = (W2n * s2)[:, p2], (b2 * s2)[p2]
+        W3n = (W3 * s2[:, None])[p2, :]
+        out = np.tanh(np.tanh(X.data @ W1n + b1n) @ W2n + b2n) @ W3n + b3
+        assert np.allclose(out, reference, atol=1e-12)
+        seen.add(np.concatenate([W1n.ravel(), b1n, W2n.ravel(), b2n, W3n.ravel()]).round(12)
+                 .tobytes())
+    assert len(seen) == ch6._count_equivalent([2, 3, 2, 1]) == 3 * 2 * 8 * 2 * 4
+
+
+def test_key_relu_symmetry_only_positive_rescaling_keeps_the_function():
+    rng = np.random.default_rng(0)
+    W1, b1 = rng.standard_normal((2, 4)), rng.standard_normal(4)
+    W2, b2 = rng.standard_normal((4, 1)), rng.standard_normal(1)
+    X = rng.standard_normal((200, 2)) * 3
+
+    def f(W1, b1, W2, b2):
+        return np.maximum(X @ W1 + b1, 0) @ W2 + b2
+
+    def change(scale_in, scale_out, bias_shift=0.0):    # the options, applied to hidden unit 0
+        A, b, C = W1.copy(), b1.copy(), W2.copy()
+        A[:, 0] *= scale_in
+        b[0] = b[0] * scale_in + bias_shift
+        C[0] *= scale_out
+        return A, b, C, b2 - bias_shift
+
+    same = [np.allclose(f(*change(*args)), f(W1, b1, W2, b2)) for args in
+            [(-1, -1), (3, 1 / 3), (1, 1, 1.0), (3, 1)]]             # options a, b, c, d
+    assert same == [False, True, False, False]
+    assert ch6.relu_symmetry.check("b")
