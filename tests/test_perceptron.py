@@ -2,32 +2,18 @@
 perceptron rule; the view's controls, buttons, banner and picture; bad input changes nothing."""
 
 import importlib
-import io
 import itertools
 import sys
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from mathdl.widgets import PerceptronExplorer
 from mathdl.widgets.perceptron import GATES, INPUTS, Perceptron
+from tests.test_toolkit import full_draw, pixels
 
 SOLUTIONS = {"and": ((1, 1), -1.5), "or": ((1, 1), -0.5), "nand": ((-1, -1), 1.5),
              "nor": ((-1, -1), 0.5)}
-
-
-def pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def full_draw(widget):
-    """The pixels a full draw of the widget's current state gives (same layout)."""
-    shown, builds = widget.picture.png, widget.picture.builds
-    widget.refresh(rebuild=True)
-    drawn = widget.picture.png
-    widget.picture.png, widget.picture.builds = shown, builds
-    return pixels(drawn)
 
 
 # ---------------------------------------------------------------- the model

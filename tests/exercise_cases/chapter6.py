@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 import mathdl as md
+from mathdl.exercises import chapter6 as ch6
 
 
 def _sym_diff_arithmetic(a, b):
@@ -26,19 +27,11 @@ def _union(a, b):
 
 
 def _kahn_readers_way(n, edges):
-    indegree = [0] * n
-    for _, v in edges:
-        indegree[v] += 1
-    ready, order = [v for v in range(n) if indegree[v] == 0], []
-    while ready:
-        u = min(ready)
-        ready.remove(u)
-        order.append(u)
-        for a, v in edges:
-            if a == u:
-                indegree[v] -= 1
-                if indegree[v] == 0:
-                    ready.append(v)
+    order = []                       # repeatedly: the smallest node whose inputs are all listed
+    while len(order) < n:
+        ready = [v for v in range(n)
+                 if v not in order and all(u in order for u, w in edges if w == v)]
+        order.append(min(ready))
     return order
 
 
@@ -59,22 +52,6 @@ def _kahn_heap(n, edges):
             if indegree[v] == 0:
                 heapq.heappush(ready, v)
     return np.array(order)
-
-
-def _kahn_stack(n, edges):
-    indegree = [0] * n
-    for _, v in edges:
-        indegree[v] += 1
-    ready, order = [v for v in range(n) if indegree[v] == 0], []
-    while ready:
-        u = ready.pop()
-        order.append(u)
-        for a, v in edges:
-            if a == u:
-                indegree[v] -= 1
-                if indegree[v] == 0:
-                    ready.append(v)
-    return order
 
 
 def _kahn_by_indegree(n, edges):
@@ -172,7 +149,7 @@ CASES = {
     "kahn": {
         "right": [_kahn_readers_way, _kahn_heap,
                   lambda n, edges: md.graph.topological_order(range(n), edges)],
-        "wrong": [(_kahn_stack, "mistake", "newest ready node"),
+        "wrong": [(ch6._kahn_with_a_stack, "mistake", "newest ready node"),
                   (_kahn_by_indegree, "mistake", "number of inputs"),
                   (_kahn_backwards, "value", "On input"),
                   (lambda n, edges: list(range(n)), "value", "On input")],
