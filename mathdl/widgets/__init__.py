@@ -7,7 +7,8 @@ matplotlib nor ipywidgets; building a widget's view needs both.
 import importlib
 
 WIDGETS = {"ChainRuleStepper": "chain_rule", "GradientDescentExplorer": "explorer",
-           "SliderFigure": "slider_figure", "PerceptronExplorer": "perceptron"}
+           "LinearMapExplorer": "linear_map", "PerceptronExplorer": "perceptron",
+           "SliderFigure": "slider_figure"}
 __all__ = list(WIDGETS)
 
 
