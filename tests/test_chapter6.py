@@ -113,19 +113,17 @@ def test_kahn_on_the_traced_graph_and_the_orders_the_chapter_counts():
 
 
 def test_a_reverse_sweep_out_of_topological_order_gets_gradients_behind_h1_wrong():
-    """mathdl's own Function.backward rules, applied in a chosen order (a second derivation of
-    the notebook's hand-written sweep)."""
+    """mathdl's own backward rules (graph.Node.backward), applied in a chosen order: a second
+    derivation of the notebook's hand-written sweep."""
     graph, loss, (x, w1, w2) = _residual_graph()
     loss.backward()
 
     def sweep(order):
-        grads = {graph.output: np.ones(())}
-        with md.no_grad():
-            for label in order:
-                node = graph.nodes[label]
-                g = grads.get(label, np.zeros(()))
-                for inp, g_in in zip(node.inputs, node.tensor._ctx.backward(g)):
-                    grads[inp] = grads.get(inp, 0) + g_in
+        grads = {graph.output: 1.0}
+        for label in order:
+            node = graph.nodes[label]
+            for inp, g_in in zip(node.inputs, node.backward(grads.get(label, 0.0))):
+                grads[inp] = grads.get(inp, 0.0) + g_in.item()
         return grads
 
     right = sweep(["L", "h2", "c", "b", "h1", "a"])
