@@ -286,15 +286,19 @@ def test_on_the_saddles_ridge_only_noisy_sgd_escapes_and_off_it_momentum_escapes
 
 
 def test_saddle_readout_names_a_saddle_with_eigenvalues_minus_two_and_two():
-    """The text: on the ridge the readout calls the point a saddle, eigenvalues -2 and 2."""
+    """The text: on the ridge the readout (at gd's point, the one it shows first) calls the
+    point a saddle, eigenvalues -2 and 2; momentum and Adam, still a few hundredths short of
+    it, are on the same saddle-shaped ground, but not yet at the critical point."""
     from mathdl.widgets import GradientDescentExplorer
 
     gd = GradientDescentExplorer("saddle", optimizers=("gd", "sgd", "momentum", "adam"), lr=0.05,
                                  start=(-1.8, 0.0), steps=70)
-    for name in ("gd", "momentum", "adam"):
+    assert gd.focus == "gd" and "<b>saddle</b>" in gd.panel.value
+    for name, words in (("gd", "saddle"), ("momentum", "curves up one way, down the other"),
+                        ("adam", "curves up one way, down the other")):
         gd.controls["focus"].value = name
         _, lam, _, _, label = gd.curvature()
-        assert label == "saddle" and np.allclose(lam, [-2.0, 2.0]), (name, lam, label)
+        assert label == words and np.allclose(lam, [-2.0, 2.0]), (name, lam, label)
 
 
 def test_valley_explorer_momentum_half_damps_but_lags_and_point_99_keeps_swinging():
