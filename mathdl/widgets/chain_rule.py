@@ -66,31 +66,25 @@ class ChainRule:
     """
 
     def __init__(self, f=None, preset=None, **inputs):
-        if f is None and preset is None:
-            preset = "product"
-        self._load(f, preset, inputs)
-        self.custom = None if preset is not None else (f, dict(inputs))
+        if f is not None and preset is not None:
+            raise ValueError("give either a function or preset=, not both.")
+        if f is not None and not callable(f):
+            raise TypeError(f"ChainRuleStepper needs a function of tensors, not "
+                            f"{type(f).__name__}.")
+        self.custom = None if f is None else (getattr(f, "__name__", "f"), f, inputs)
+        if f is None:
+            preset = checks.choice("preset", preset or "product", tuple(PRESETS))
+            title, f, defaults = PRESETS[preset]
+            inputs = {**defaults, **inputs}
+        self._load(preset, self.custom[0] if self.custom else title, f, inputs)
 
     def set(self, preset):
         """Trace a preset instead; ``None`` goes back to the function given (if one was)."""
         checks.choice("preset", preset, (*PRESETS, None) if self.custom else tuple(PRESETS))
-        if preset is None:
-            self._load(self.custom[0], None, self.custom[1])
-        else:
-            self._load(None, preset, {})
+        self._load(preset, *(self.custom if preset is None else PRESETS[preset]))
 
-    def _load(self, f, preset, inputs):
-        """Trace the function; every check comes before any attribute changes."""
-        if preset is not None:
-            if f is not None:
-                raise ValueError("give either a function or preset=, not both.")
-            title, f, defaults = PRESETS[checks.choice("preset", preset, tuple(PRESETS))]
-            inputs = {**defaults, **inputs}
-        elif not callable(f):
-            raise TypeError(f"ChainRuleStepper needs a function of tensors, not "
-                            f"{type(f).__name__}.")
-        else:
-            title = getattr(f, "__name__", "f")
+    def _load(self, preset, title, f, inputs):
+        """Trace ``f`` at ``inputs``; every check comes before any attribute changes."""
         if not inputs:
             raise ValueError("give the function's inputs as keyword arguments, e.g. "
                              "ChainRuleStepper(f, a=2.0, b=1.0).")
@@ -164,7 +158,7 @@ class ChainRule:
             return self._record(("backward", out), [f"grad[{out}] = ∂{out}/∂{out} = 1  (the seed)"])
         n = self.nodes[self.ops[-self.done_backward]]
         g, lines = self._grads.get(n.label, 0.0), []
-        for k, (u, c) in enumerate(zip(n.inputs, n.backward(self._grads.get(n.label, 0.0)))):
+        for k, (u, c) in enumerate(zip(n.inputs, n.backward(g))):
             if u not in self.nodes:
                 continue
             c = float(c.data)
