@@ -50,7 +50,6 @@ class Descent:
             full[o] |= dict(given)
             if "betas" in given and "beta1" not in given:     # the β₁ slider shows betas[0]
                 full[o]["beta1"] = given["betas"][0]
-        self.land = None
         self._configure(landscape, params, optimizers, lr, start, full,
                         params.get("condition_number", 10.0), params.get("angle", 0.0), None)
         self.run(steps)
@@ -124,9 +123,8 @@ class Descent:
         self.steps, self.runs, self._known = 0, {}, {}
         for k, o in enumerate(self.optimizers):
             p = tensor(self.start.copy(), requires_grad=True)
-            self.runs[o] = {"p": p, "opt": optim.get(o, [p], **self._keywords(o, self.lr,
-                                                                              self.hyper)),
-                            "path": [self.start.copy()], "diverged": None,
+            opt = optim.get(o, [p], **self._keywords(o, self.lr, self.hyper))
+            self.runs[o] = {"p": p, "opt": opt, "path": [self.start.copy()], "diverged": None,
                             "rng": np.random.default_rng([self.seed, k])}
 
     def _step(self, o, run):
@@ -251,7 +249,7 @@ class GradientDescentExplorer(Widget):
             "y": tk.slider(y0, y1, 0.05, "start y", m.start[1]),
             "focus": tk.menu(m.optimizers, "curvature at", m.focus),
             **{key: tk.slider(t.low, t.high, 0.01 if t.high <= 1 else 0.1, f"{o} {t.keyword}",
-                           m.hyper[o][t.keyword]) for key, (o, t) in KNOBS.items()}}
+                              m.hyper[o][t.keyword]) for key, (o, t) in KNOBS.items()}}
         actions = {"step": (tk.button("step"), m.step), "play": (tk.play(120), self._tick),
                    "reset": (tk.button("reset", "back to the start, step 0"), m.reset)}
         super().__init__(m, settings, actions)
@@ -291,7 +289,7 @@ class GradientDescentExplorer(Widget):
             c[axis].min, c[axis].max = low, high
         if c["focus"].options != m.optimizers:
             c["focus"].options = m.optimizers
-        grid = (np.log10(m.lr) - c["lr"].min) / c["lr"].step
+        grid = (np.log10(m.lr) - c["lr"].min) / c["lr"].step   # keep lr on the slider's grid
         if abs(grid - round(grid)) > 1e-6 or not 10 ** c["lr"].min <= m.lr <= 10 ** c["lr"].max:
             c["lr"].min, c["lr"].max = tk.log_range(m.lr, 1e-5, 10.0, c["lr"].step)
 
@@ -317,7 +315,6 @@ class GradientDescentExplorer(Widget):
 
     def draw(self, fig):
         m, land = self.model, self.model.land
-        (x0, x1), (y0, y1) = land.xlim, land.ylim
         ax, lax = fig.add_axes((0.075, 0.2, 0.4, 0.7)), fig.add_axes((0.565, 0.2, 0.3, 0.7))
         ax.contour(*land.grid(160), levels=land.levels, colors=COLORS["muted"], linewidths=0.6)
         for p in land.minima:
@@ -325,7 +322,7 @@ class GradientDescentExplorer(Widget):
         for p in land.saddles:
             ax.plot(*p, marker="x", ms=8, color=COLORS["muted"], ls="none")
         ax.set(xlim=land.xlim, ylim=land.ylim, xlabel="x", ylabel="y", title=land.formula)
-        shifted = land.f_min is not None
+        shifted = land.f_min is not None    # then the loss panel shows f − f_min, on a log scale
         lax.set(xlabel="step", ylabel="f − f_min" if shifted else "f",
                 yscale="log" if shifted else "linear")
         lax.set_title("loss", y=1.0)    # placed by hand, like the axis labels and without minor
@@ -345,49 +342,51 @@ class GradientDescentExplorer(Widget):
         eig = [ax.plot([], [], color=COLORS["curvature"], lw=2.2)[0] for _ in range(2)]
         names = [ax.text(0, 0, f"λ{i + 1}", color=COLORS["curvature"], fontsize=8)
                  for i in range(2)]
-        where, numbers = (fig.text(0.075, y, "", fontsize=9, color=COLORS["curvature"])
-                          for y in (0.065, 0.015))   # under the axes, clear of the paths
+        texts = [fig.text(0.075, y, "", fontsize=9, color=COLORS["curvature"])
+                 for y in (0.065, 0.015)]   # under the axes, clear of the paths
         fig.legend(handles=list(paths.values()), loc="center right", fontsize=8)
-        size = 0.12 * max(x1 - x0, y1 - y0)   # of the arrows and eigen-directions on the plot
+        size = 0.12 * max(np.ptp(land.xlim), np.ptp(land.ylim))   # of arrows and eigen-lines
 
         def move():
             start.set_data(m.start[:1], m.start[1:])
-            tips, top, low, high = [], 0, np.inf, -np.inf
-            for o, run in m.runs.items():
-                path = np.array(run["path"])
+            loss, tips = {}, []
+            for o, path in m.paths.items():
                 paths[o].set_data(*path.T)
                 dots[o].set_data(path[-1:, 0], path[-1:, 1])
-                dots[o].set_marker("X" if run["diverged"] else "o")
-                loss = land(path) - land.f_min if shifted else land(path)
-                loss = np.maximum(loss, 1e-16) if shifted else loss
-                losses[o].set_data(np.arange(len(loss)), loss)
-                top, low, high = max(top, len(loss)), min(low, loss.min()), max(high, loss.max())
+                dots[o].set_marker("X" if m.diverged[o] else "o")
+                f = m.land(path)
+                loss[o] = np.maximum(f - land.f_min, 1e-16) if shifted else f
+                losses[o].set_data(np.arange(len(f)), loss[o])
                 g = m.gradients[o]
                 norm = np.linalg.norm(g)
                 tips.append(-g / norm * size if norm > 0 else np.zeros(2))
-            arrows.set_offsets([r["path"][-1] for r in m.runs.values()])
+            arrows.set_offsets([path[-1] for path in m.paths.values()])
             arrows.set_UVC(*np.array(tips).T)
             point, lam, vec, kappa, shape = m.curvature()
             for i in range(2):
                 eig[i].set_data(*np.array([point - size * vec[:, i], point + size * vec[:, i]]).T)
                 names[i].set_position(point + size * vec[:, i])
-            texts = []            # a long text takes long to draw: repaint only when changed
-            for text, now in ((where, f"Hessian at {m.focus}'s point: {shape}"), (numbers,
-                              f"λ = {fmt(lam[0], 3)}, {fmt(lam[1], 3)};  κ = {fmt(kappa, 3)}")):
+            changed = []          # a long text takes long to draw: repaint only when changed
+            for text, now in zip(texts, (f"Hessian at {m.focus}'s point: {shape}",
+                                         f"λ = {fmt(lam[0], 3)}, {fmt(lam[1], 3)};  "
+                                         f"κ = {fmt(kappa, 3)}")):
                 if text.get_text() != now:
                     text.set_text(now)
-                    texts.append(text)
+                    changed.append(text)
+            low = min(f.min() for f in loss.values())
+            high = max(f.max() for f in loss.values())
             if shifted:   # whole decades, so the loss axes rarely change
                 low = 10.0 ** np.floor(np.log10(low))
                 high = max(10.0 ** np.ceil(np.log10(high)), 10 * low)
             else:
                 pad = 0.05 * (high - low) + 1e-12
                 low, high = low - pad, high + pad
+            top = max(len(f) for f in loss.values()) - 1   # the step axis: 10, 20, 30, 50, 100 …
             end = next(n for n in (k * 10 ** e for e in range(1, 9) for k in (1, 2, 3, 5))
-                       if n >= top - 1)
+                       if n >= top)
             lax.set(xlim=(0, end), ylim=(low, high))
             return [start, *paths.values(), *dots.values(), *losses.values(), arrows, *eig,
-                    *names, *texts]
+                    *names, *changed]
         return move
 
     def warning(self):
@@ -404,14 +403,14 @@ class GradientDescentExplorer(Widget):
                                             "off: press reset." if m.stopped else ""))
 
     def readout(self):
-        m, rows = self.model, []
-        for o, run in m.runs.items():
-            path = run["path"]
-            stepped = np.linalg.norm(path[-1] - path[-2]) if len(path) > 1 else 0.0
-            state = "running" if run["diverged"] is None else f"diverged at step {run['diverged']}"
-            rows.append((o, len(path) - 1, fmt(path[-1][0]), fmt(path[-1][1]),
-                         fmt(m.land(path[-1])), fmt(np.linalg.norm(m.gradients[o])),
-                         fmt(stepped), state))
+        m = self.model
+        rows = []
+        for o, p in m.paths.items():
+            stop = m.runs[o]["diverged"]
+            rows.append((o, len(p) - 1, fmt(p[-1, 0]), fmt(p[-1, 1]), fmt(m.land(p[-1])),
+                         fmt(np.linalg.norm(m.gradients[o])),
+                         fmt(np.linalg.norm(np.diff(p[-2:], axis=0))),   # the last step's length
+                         "running" if stop is None else f"diverged at step {stop}"))
         point, lam, _, kappa, shape = m.curvature()
         parts = [table(("optimizer", "step", "x", "y", "f", "‖∇f‖", "last step ‖Δp‖", "status"),
                        rows, [OPTIMIZER_COLORS[o] for o in m.runs]),
@@ -420,7 +419,7 @@ class GradientDescentExplorer(Widget):
                  f"<b>{shape}</b>."]
         marks = m.lr_marks()
         if marks:
-            parts.append("<b>learning rate</b> " + fmt(m.lr) + " = " + ", ".join(
+            parts.append(f"<b>learning rate</b> {fmt(m.lr)} = " + ", ".join(
                 f"{fmt(m.lr / v, 3)} × {k} ({fmt(v)})" for k, v in marks.items())
                 + ". Gradient descent converges exactly when lr < 2/L.")
         return "<br>".join(parts)
