@@ -295,11 +295,13 @@ class ChainRuleStepper(Widget):
         c["forward"].disabled = c["run_forward"].disabled = phase != "forward"
         c["backward"].disabled = c["run_backward"].disabled = phase == "done"
 
-    # The axes fill the figure and one data unit is one pixel, so boxes can be sized to the text
-    # the renderer measures. Each column of boxes is followed by a channel where the edges bend;
-    # an edge enters its box horizontally, and its label sits on that straight last stretch,
-    # clear of every box. A graph too wide for the page writes only the number on each edge.
     def _geometry(self, m, measure):
+        """In pixels (the axes fill the figure, one data unit a pixel): the figure's size, each
+        box's (left, bottom, width) sized to its measured text, each edge's start (x0, y0), the
+        end of its bend xa and its tip (x1, y1), the edge labels and whether they are whole.
+        Edges bend in the channel after each column and enter their box horizontally, with the
+        label on that last straight stretch, clear of every box; a graph too wide for the page
+        writes only the number on each edge."""
         pos = layout(m.order, [(u, v) for u, v, _ in m.edges])
         col = {k: int(x) for k, (x, _) in pos.items()}
         width = [0.0] * (max(col.values()) + 1)
@@ -329,7 +331,7 @@ class ChainRuleStepper(Widget):
             for i, e in enumerate(into):
                 x0, y0, w = box[e[0]]
                 x1, y1 = box[v][0], box[v][1] + BOX_H / 2 + ((len(into) - 1) / 2 - i) * PORTS
-                edges[e] = ((x0 + w, y0 + BOX_H / 2), (x1 - HEAD - arm[col[v]], y1), (x1, y1))
+                edges[e] = (x0 + w, y0 + BOX_H / 2, x1 - HEAD - arm[col[v]], x1, y1)
         return size, box, edges, labels, full
 
     @staticmethod
@@ -357,7 +359,7 @@ class ChainRuleStepper(Widget):
         # around the active box (four sides, so it covers only thin strips), header, caption.
         art = {"value": {}, "grad": {}, "line": {}, "head": {}, "edge": {}}
         grey = {"color": COLORS["muted"], "lw": 1}
-        for e, ((x0, y0), (xa, y1), (x1, _)) in edges.items():
+        for e, (x0, y0, xa, x1, y1) in edges.items():
             xm = (x0 + xa) / 2   # a cubic leaving and arriving horizontally, then a straight arm
             path = Path([(x0, y0), (xm, y0), (xm, y1), (xa, y1), (x1 - HEAD, y1)],
                         [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO])

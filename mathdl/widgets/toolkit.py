@@ -137,7 +137,7 @@ def draw_order(fig, artists):
 
 def _extent(artist, renderer, height):
     """The pixels ``artist`` can touch, as numpy (row, column) slices' bounds, padded for
-    antialiasing and line width; None for an artist that paints nothing."""
+    antialiasing and line width: None if it paints nothing, the whole figure if unknown."""
     from matplotlib.collections import Collection
     from matplotlib.transforms import Bbox
     if not artist.get_visible():
@@ -152,7 +152,7 @@ def _extent(artist, renderer, height):
             if b is None:
                 return None
     if b is None or not (all(map(math.isfinite, b.extents)) and b.width >= 0 and b.height >= 0):
-        return (0, 0, 10 ** 6, 10 ** 6)        # unknown: the whole figure
+        return (0, 0, 10 ** 6, 10 ** 6)
     width = getattr(artist, "get_linewidth", lambda: 0)()
     pad = 3 + math.ceil(renderer.points_to_pixels(float(np.max(width, initial=0))))
     return (max(math.floor(height - b.y1) - pad, 0), max(math.floor(b.x0) - pad, 0),
@@ -291,11 +291,10 @@ def on_main_thread(callback):
     """``callback`` for a control, made to run on the thread that runs the notebook's cells.
 
     JupyterLab 4.4+ sends widget messages to a kernel *subshell* (ipykernel 7), handled on a
-    thread of its own while the main thread runs cells; matplotlib (and FreeType under it)
-    drawing from two threads at once corrupts the heap and kills the kernel. So a callback
-    arriving on another thread is queued on the kernel's main event loop, to run between cells
-    in the order the messages came; on the main thread (tests, older kernels) it simply runs.
-    """
+    thread of its own while the main thread runs cells, and matplotlib (FreeType under it)
+    drawing on two threads at once corrupts the heap: the kernel dies. So a callback arriving
+    on another thread is queued on the kernel's main event loop, to run between cells in the
+    order the messages came; on the main thread (tests, older kernels) it simply runs."""
     @functools.wraps(callback)
     def run(*args):
         loop = None
