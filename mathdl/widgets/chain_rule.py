@@ -382,9 +382,10 @@ class ChainRuleStepper(Widget):
         frame = [ax.plot([], [], color=COLORS["highlight"], lw=2, solid_capstyle="projecting")[0]
                  for _ in range(4)]
         key = [("value", COLORS["value"]), ("∇ gradient", COLORS["gradient"])]
+        if not full:                                       # the edges show only numbers
+            key.append(("on each edge: ∂node/∂input", COLORS["text"]))
         x = width - MARGIN
-        for text, colour in reversed(key + [("on each edge: ∂node/∂input", COLORS["text"])]
-                                     * (not full)):
+        for text, colour in reversed(key):                 # right-aligned, from the right
             ax.text(x, height - 5, text, color=colour, ha="right", va="top", fontsize=8)
             x -= measure(text, 8) + 12
         header = ax.text(MARGIN, height - 5, "", va="top", fontsize=8, fontweight="bold")
@@ -418,8 +419,7 @@ class ChainRuleStepper(Widget):
                     put(art[part][e], visible=colour is not None, linewidth=2 if v == now else 1,
                         **{"edgecolor" if part == "line" else "color": COLORS[colour or "muted"]})
                 put(art["edge"][e], text=labels[e] if v in values else "")
-            put(header, text=f"{m.title} — " + {"forward": "forward pass", "backward":
-                                                 "backward pass", "done": "done"}[m.phase])
+            put(header, text=f"{m.title} — {m.phase}" + (" pass" if m.phase != "done" else ""))
             put(caption, text="\n".join(m.lines[-3:]))
             return list(changed)
         if m is self.model:
