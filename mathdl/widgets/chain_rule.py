@@ -104,7 +104,8 @@ class ChainRule:
         nodes = {k: n for k, n in graph.nodes.items() if n.op != "const"}
         self.local = {(u, n.label, k): float(d.data) for n in nodes.values() if not n.is_leaf
                       for k, (u, d) in enumerate(zip(n.inputs, n.backward(1.0))) if u in nodes}
-        self.f, self.title, self.inputs, self.graph, self.preset = f, title, inputs, graph, preset
+        self.f, self.title, self.inputs, self.graph = f, title, dict(inputs), graph
+        self.preset = preset
         self.nodes, self.order = nodes, list(nodes)
         self.ops = [k for k, n in nodes.items() if not n.is_leaf]
         self.leaves = [k for k, n in nodes.items() if n.op == "input"]

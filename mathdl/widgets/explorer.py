@@ -349,7 +349,7 @@ class GradientDescentExplorer(Widget):
 
         def move():
             start.set_data(m.start[:1], m.start[1:])
-            loss, tips = {}, []
+            loss, tips, ends = {}, [], []
             for o, path in m.paths.items():
                 paths[o].set_data(*path.T)
                 dots[o].set_data(path[-1:, 0], path[-1:, 1])
@@ -360,7 +360,8 @@ class GradientDescentExplorer(Widget):
                 g = m.gradients[o]
                 norm = np.linalg.norm(g)
                 tips.append(-g / norm * size if norm > 0 else np.zeros(2))
-            arrows.set_offsets([path[-1] for path in m.paths.values()])
+                ends.append(path[-1])
+            arrows.set_offsets(ends)
             arrows.set_UVC(*np.array(tips).T)
             point, lam, vec, kappa, shape = m.curvature()
             for i in range(2):
