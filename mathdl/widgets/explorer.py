@@ -315,6 +315,7 @@ class GradientDescentExplorer(Widget):
 
     def draw(self, fig):
         m, land = self.model, self.model.land
+        (x0, x1), (y0, y1) = land.xlim, land.ylim
         ax, lax = fig.add_axes((0.075, 0.2, 0.4, 0.7)), fig.add_axes((0.565, 0.2, 0.3, 0.7))
         ax.contour(*land.grid(160), levels=land.levels, colors=COLORS["muted"], linewidths=0.6)
         for p in land.minima:
@@ -322,7 +323,7 @@ class GradientDescentExplorer(Widget):
         for p in land.saddles:
             ax.plot(*p, marker="x", ms=8, color=COLORS["muted"], ls="none")
         ax.set(xlim=land.xlim, ylim=land.ylim, xlabel="x", ylabel="y", title=land.formula)
-        shifted = land.f_min is not None    # then the loss panel shows f − f_min, on a log scale
+        shifted = land.f_min is not None
         lax.set(xlabel="step", ylabel="f − f_min" if shifted else "f",
                 yscale="log" if shifted else "linear")
         lax.set_title("loss", y=1.0)    # placed by hand, like the axis labels and without minor
@@ -342,52 +343,49 @@ class GradientDescentExplorer(Widget):
         eig = [ax.plot([], [], color=COLORS["curvature"], lw=2.2)[0] for _ in range(2)]
         names = [ax.text(0, 0, f"λ{i + 1}", color=COLORS["curvature"], fontsize=8)
                  for i in range(2)]
-        texts = [fig.text(0.075, y, "", fontsize=9, color=COLORS["curvature"])
-                 for y in (0.065, 0.015)]   # under the axes, clear of the paths
+        where, numbers = (fig.text(0.075, y, "", fontsize=9, color=COLORS["curvature"])
+                          for y in (0.065, 0.015))   # under the axes, clear of the paths
         fig.legend(handles=list(paths.values()), loc="center right", fontsize=8)
-        size = 0.12 * max(np.ptp(land.xlim), np.ptp(land.ylim))   # of arrows and eigen-lines
+        size = 0.12 * max(x1 - x0, y1 - y0)   # of the arrows and eigen-directions on the plot
 
         def move():
             start.set_data(m.start[:1], m.start[1:])
-            loss, tips, ends = {}, [], []
-            for o, path in m.paths.items():
+            tips, top, low, high = [], 0, np.inf, -np.inf
+            for o, run in m.runs.items():
+                path = np.array(run["path"])
                 paths[o].set_data(*path.T)
                 dots[o].set_data(path[-1:, 0], path[-1:, 1])
-                dots[o].set_marker("X" if m.diverged[o] else "o")
-                f = m.land(path)
-                loss[o] = np.maximum(f - land.f_min, 1e-16) if shifted else f
-                losses[o].set_data(np.arange(len(f)), loss[o])
+                dots[o].set_marker("X" if run["diverged"] else "o")
+                loss = land(path) - land.f_min if shifted else land(path)
+                loss = np.maximum(loss, 1e-16) if shifted else loss
+                losses[o].set_data(np.arange(len(loss)), loss)
+                top, low, high = max(top, len(loss)), min(low, loss.min()), max(high, loss.max())
                 g = m.gradients[o]
                 norm = np.linalg.norm(g)
                 tips.append(-g / norm * size if norm > 0 else np.zeros(2))
-                ends.append(path[-1])
-            arrows.set_offsets(ends)
+            arrows.set_offsets([r["path"][-1] for r in m.runs.values()])
             arrows.set_UVC(*np.array(tips).T)
             point, lam, vec, kappa, shape = m.curvature()
             for i in range(2):
                 eig[i].set_data(*np.array([point - size * vec[:, i], point + size * vec[:, i]]).T)
                 names[i].set_position(point + size * vec[:, i])
-            changed = []          # a long text takes long to draw: repaint only when changed
-            for text, now in zip(texts, (f"Hessian at {m.focus}'s point: {shape}",
-                                         f"λ = {fmt(lam[0], 3)}, {fmt(lam[1], 3)};  "
-                                         f"κ = {fmt(kappa, 3)}")):
+            texts = []            # a long text takes long to draw: repaint only when changed
+            for text, now in ((where, f"Hessian at {m.focus}'s point: {shape}"), (numbers,
+                              f"λ = {fmt(lam[0], 3)}, {fmt(lam[1], 3)};  κ = {fmt(kappa, 3)}")):
                 if text.get_text() != now:
                     text.set_text(now)
-                    changed.append(text)
-            low = min(f.min() for f in loss.values())
-            high = max(f.max() for f in loss.values())
+                    texts.append(text)
             if shifted:   # whole decades, so the loss axes rarely change
                 low = 10.0 ** np.floor(np.log10(low))
                 high = max(10.0 ** np.ceil(np.log10(high)), 10 * low)
             else:
                 pad = 0.05 * (high - low) + 1e-12
                 low, high = low - pad, high + pad
-            top = max(len(f) for f in loss.values()) - 1   # the step axis: 10, 20, 30, 50, 100 …
             end = next(n for n in (k * 10 ** e for e in range(1, 9) for k in (1, 2, 3, 5))
-                       if n >= top)
+                       if n >= top - 1)
             lax.set(xlim=(0, end), ylim=(low, high))
             return [start, *paths.values(), *dots.values(), *losses.values(), arrows, *eig,
-                    *names, *changed]
+                    *names, *texts]
         return move
 
     def warning(self):
@@ -404,13 +402,12 @@ class GradientDescentExplorer(Widget):
                                             "off: press reset." if m.stopped else ""))
 
     def readout(self):
-        m = self.model
-        rows = []
-        for o, p in m.paths.items():
-            stop = m.runs[o]["diverged"]
-            rows.append((o, len(p) - 1, fmt(p[-1, 0]), fmt(p[-1, 1]), fmt(m.land(p[-1])),
+        m, rows = self.model, []
+        for o, run in m.runs.items():
+            p, stop = run["path"], run["diverged"]
+            rows.append((o, len(p) - 1, fmt(p[-1][0]), fmt(p[-1][1]), fmt(m.land(p[-1])),
                          fmt(np.linalg.norm(m.gradients[o])),
-                         fmt(np.linalg.norm(np.diff(p[-2:], axis=0))),   # the last step's length
+                         fmt(np.linalg.norm(p[-1] - p[-2]) if len(p) > 1 else 0),
                          "running" if stop is None else f"diverged at step {stop}"))
         point, lam, _, kappa, shape = m.curvature()
         parts = [table(("optimizer", "step", "x", "y", "f", "‖∇f‖", "last step ‖Δp‖", "status"),

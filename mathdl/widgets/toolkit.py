@@ -390,15 +390,17 @@ def fmt(x, digits=4):
 
 def table(header, rows, colors=None):
     """A small HTML table; ``colors`` gives an optional swatch colour for each row."""
-    cell = "<{0} style='padding:1px 8px;text-align:right;font-family:monospace'>{1}</{0}>"
-    swatch = ("<span style='display:inline-block;width:10px;height:10px;background:{};"
-              "margin-right:4px'></span>")
-    lines = ["".join(cell.format("th", html.escape(str(h))) for h in header)]
+    cell = "padding:1px 8px;text-align:right;font-family:monospace"
+    head = "".join(f"<th style='{cell}'>{html.escape(str(h))}</th>" for h in header)
+    body = []
     for i, r in enumerate(rows):
-        first = "" if colors is None else swatch.format(colors[i])
-        lines.append("".join(cell.format("td", (first if j == 0 else "") + html.escape(str(v)))
-                             for j, v in enumerate(r)))
-    return f"<table style='border-collapse:collapse'><tr>{'</tr><tr>'.join(lines)}</tr></table>"
+        swatch = "" if colors is None else (
+            f"<span style='display:inline-block;width:10px;height:10px;background:{colors[i]};"
+            f"margin-right:4px'></span>")
+        tds = "".join(f"<td style='{cell}'>{swatch if j == 0 else ''}{html.escape(str(v))}</td>"
+                      for j, v in enumerate(r))
+        body.append(f"<tr>{tds}</tr>")
+    return f"<table style='border-collapse:collapse'><tr>{head}</tr>{''.join(body)}</table>"
 
 
 def banner(text):
