@@ -61,7 +61,7 @@ def test_values_and_gradients_equal_mathdl_autodiff(preset):
         assert m.values[k] == pytest.approx(float(t.data), abs=1e-12)
         assert m.grads[k] == pytest.approx(float(g.data), abs=1e-12), k
     # independent of the trace: the leaf gradients of a fresh evaluation
-    _, f, inputs = PRESETS[preset]
+    _, f, inputs, _ = PRESETS[preset]
     xs = {k: md.tensor(v, requires_grad=True) for k, v in inputs.items()}
     y = f(**xs)
     y = y[0] if isinstance(y, tuple) else y
@@ -116,9 +116,58 @@ def test_phases_steps_and_reset():
 def test_costs_count_paths_sweeps_and_forward_mode():
     m = ChainRule(preset="product")
     assert m.costs() == {"paths": 3, "sum_over_paths": 6, "reverse": 5, "forward_mode": 10,
-                         "inputs": 2, "edges": 5}
+                         "inputs": 2, "parameters": 2, "edges": 5}
     assert [len(p) for p in m.paths("b")] == [2, 2]
     assert m.path_sum("b")[1] == "∂e/∂b = 2·1 + 3·1 = 5"
+
+
+def network_loss(x1, x2, w11, w12, w21, w22, v1, v2, y):
+    """Chapter 2's network: no biases, 6 parameters, 3 data inputs, 23 edges."""
+    a1, a2 = (w11 * x1 + w12 * x2).tanh(), (w21 * x1 + w22 * x2).tanh()
+    return (v1 * a1 + v2 * a2 - y) ** 2
+
+
+NET = {"x1": 0.5, "x2": -1.0, "w11": 0.8, "w12": -0.4, "w21": 0.3, "w22": 0.9, "v1": 1.1,
+       "v2": -0.7, "y": 1.0}
+WEIGHTS = ("w11", "w12", "w21", "w22", "v1", "v2")
+
+
+def test_forward_mode_counts_one_sweep_per_parameter_named_in_wrt():
+    everything = ChainRule(network_loss, **NET).costs()
+    weights = ChainRule(network_loss, wrt=WEIGHTS, **NET).costs()
+    assert (everything["edges"], everything["parameters"], everything["forward_mode"]) == \
+        (23, 9, 207)                                     # every input counted: data as well
+    assert (weights["edges"], weights["parameters"], weights["forward_mode"]) == (23, 6, 138)
+    assert weights["inputs"] == 9 and weights["reverse"] == 23
+    # each weight has one path to L (x1 and x2 have two each): the paths a sum over paths needs
+    assert weights["paths"] == 6 and everything["paths"] == 6 + 2 + 2 + 1
+    m = ChainRule(network_loss, wrt=WEIGHTS, **NET)
+    assert weights["sum_over_paths"] == sum(len(p) for k in WEIGHTS for p in m.paths(k))
+    neuron, network = ChainRule(preset="neuron"), ChainRule(preset="network")   # presets name
+    assert neuron.wrt == ("w1", "w2", "b") and neuron.costs()["forward_mode"] == 3 * 9   # theirs
+    assert set(network.leaves) - set(network.wrt) == {"x1", "x2", "y"}
+    assert network.costs()["forward_mode"] == 9 * len(network.edges)
+    assert ChainRule(lambda a, b: a * b, wrt="b", a=1.0, b=2.0).wrt == ("b",)
+
+
+def test_the_readout_counts_forward_mode_per_parameter():
+    network_loss.__name__ = "a small network"           # the title: the function's own name
+    try:
+        cs = ChainRuleStepper(network_loss, wrt=WEIGHTS, **NET)
+    finally:
+        network_loss.__name__ = "network_loss"
+    assert cs.title == "a small network" and cs.describe().startswith("ChainRuleStepper(a small "
+                                                                      "network: 9 inputs")
+    assert ("with respect to the 6 parameters (w11, w12, w21, w22, v1, v2; data: x1, x2, y)"
+            in cs.panel.value)
+    assert "a sweep per parameter, 6 × 23 = 138" in cs.panel.value
+    assert cs.controls["preset"].options[0] == ("custom: a small network", None)
+    cs.set(preset="neuron")
+    assert "3 parameters (w1, w2, b; data: x1, x2)" in cs.panel.value and "3 × 9 = 27" in \
+        cs.panel.value
+    cs.set(preset=None)                          # back to the function given, with its own
+    assert cs.title == "a small network" and cs.wrt == WEIGHTS
+    assert "2 parameters (a, b), 5 edges" in ChainRuleStepper().panel.value   # no data
 
 
 def test_set_goes_to_a_preset_and_back_to_the_function_given():
@@ -143,8 +192,15 @@ def test_set_goes_to_a_preset_and_back_to_the_function_given():
     ((lambda a: a * 2,), {"a": float("inf")}, ValueError, "input 'a' must be a finite number"),
     ((lambda a: a * 2,), {}, ValueError, "give the function's inputs as keyword arguments"),
     ((), {"preset": "lstm"}, ValueError, "unknown preset 'lstm'"),
-    ((lambda a: a,), {"preset": "neuron"}, ValueError, "give either a function or preset=, not"),
+    ((lambda a: a,), {"preset": "neuron"}, ValueError, r"give either a function \(and its wrt="),
     ((lambda a: md.tensor(2.0),), {"a": 1.0}, ValueError, "does not depend on any of its inputs"),
+    ((lambda a, b: a * b,), {"a": 1.0, "b": 2.0, "wrt": ("a", "c")}, ValueError,
+     "unknown wrt input 'c'; choose one of: a, b"),
+    ((lambda a, b: a * b,), {"a": 1.0, "b": 2.0, "wrt": 3}, ValueError, "unknown wrt input 3"),
+    ((lambda a, b: a * b,), {"a": 1.0, "b": 2.0, "wrt": ()}, ValueError,
+     "wrt must name at least one input, each once"),
+    ((lambda a, b: a * b,), {"a": 1.0, "b": 2.0, "wrt": ("a", "a")}, ValueError, "each once"),
+    ((), {"preset": "neuron", "wrt": ("w1",)}, ValueError, "or preset=, not both"),
 ])
 def test_bad_input_is_one_clear_sentence(args, kwargs, error, words):
     with pytest.raises(error, match=words) as err:
@@ -264,26 +320,52 @@ def test_stepper_survives_a_canvas_matplotlib_re_created():
     np.testing.assert_array_equal(pixels(cs.picture.png), full_draw(cs))
 
 
-@pytest.mark.parametrize("preset", ChainRuleStepper.PRESETS)
-def test_edge_labels_sit_clear_of_boxes_and_of_each_other(preset):
+def make(graph):
+    """A preset, or chapter 2's network (a function of the reader's own)."""
+    if graph == "chapter 2":
+        return ChainRuleStepper(network_loss, wrt=WEIGHTS, **NET)
+    return ChainRuleStepper(preset=graph)
+
+
+@pytest.mark.parametrize("graph,titles", [("product", 1), ("neuron", 1), ("chapter 2", 1),
+                                          ("network", 2)])
+def test_every_graph_of_the_book_fits_the_page_shrinking_as_it_must(graph, titles):
+    from mathdl.widgets.chain_rule import MAX_WIDTH
+    cs = make(graph)
+    cs.run_backward()
+    assert MAX_WIDTH == 980 and cs.figure.bbox.width <= MAX_WIDTH
+    assert pixels(cs.static_png()).shape[1] <= MAX_WIDTH
+    texts = [t.get_text() for t in cs.figure.axes[0].texts]
+    one_line = [t for t in texts if " = " in t and "grad[" not in t]   # "c = a + b"
+    two_lines = [t for t in texts if t.endswith(" =")]                 # "c =" over "a + b"
+    assert len(one_line if titles == 1 else two_lines) == len(cs.ops)
+    assert not (two_lines if titles == 1 else one_line)
+
+
+@pytest.mark.parametrize("graph", [*ChainRuleStepper.PRESETS, "chapter 2"])
+def test_edge_labels_sit_clear_of_boxes_and_of_each_other(graph):
     from matplotlib.patches import FancyBboxPatch
-    cs = ChainRuleStepper(preset=preset)
+    cs, preset = make(graph), graph
     cs.run_backward()
     fig, art = cs.figure, cs.art
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
     boxes = [b.get_window_extent(renderer) for b in ax.patches if isinstance(b, FancyBboxPatch)]
     labels = [t.get_window_extent(renderer) for t in art["edge"].values()]
+    legend = " ".join(t.get_text() for t in ax.texts)
     assert len(boxes) == len(cs.order) and len(labels) == len(cs.edges)
     assert all(b.width > 0 for b in labels)
     for i, label in enumerate(labels):
         assert not any(label.overlaps(b) for b in boxes)
         assert not any(label.overlaps(other) for other in labels[i + 1:])
-    for k, box in zip(cs.order, boxes):                # text stays inside its box
-        for t in (art["value"][k], art["grad"][k]):
-            e = t.get_window_extent(renderer)
+    for k, box in zip(cs.order, boxes):                # text stays inside its box, apart
+        inside = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() and
+                  box.contains(*t.get_window_extent(renderer).get_points().mean(axis=0))]
+        two_lines = any(t.get_text().endswith(" =") for t in ax.texts)
+        assert len(inside) == 3 + (k in cs.ops and two_lines)   # title (1 or 2 lines), value, grad
+        for i, e in enumerate(inside):
             assert box.x0 < e.x0 and e.x1 < box.x1 and box.y0 < e.y0 and e.y1 < box.y1
-    legend = " ".join(t.get_text() for t in ax.texts)
+            assert not any(e.overlaps(other) for other in inside[i + 1:])
     for (u, v, k), text in zip(art["edge"], (t.get_text() for t in art["edge"].values())):
         number = fmt(cs.local[(u, v, k)], 3)
         assert text in (f"∂{v}/∂{u}={number}", number)

@@ -47,12 +47,14 @@ def _network(x1, x2, w11, w12, w21, w22, b1, b2, v1, v2, c, y):
     return loss, names
 
 
-PRESETS = {
-    "product": ("(a + b)(b + 1)", lambda a, b: (a + b) * (b + 1), {"a": 2.0, "b": 1.0}),
-    "neuron": ("tanh neuron", _neuron, {"x1": 1.5, "w1": -0.8, "x2": 0.5, "w2": 1.2, "b": 0.3}),
+PRESETS = {   # name: (title, function, inputs, the parameters among them)
+    "product": ("(a + b)(b + 1)", lambda a, b: (a + b) * (b + 1), {"a": 2.0, "b": 1.0}, ("a", "b")),
+    "neuron": ("tanh neuron", _neuron, {"x1": 1.5, "w1": -0.8, "x2": 0.5, "w2": 1.2, "b": 0.3},
+               ("w1", "w2", "b")),
     "network": ("2-2-1 network, squared error", _network,
                 {"x1": 0.5, "x2": -1.0, "w11": 0.8, "w12": -0.4, "w21": 0.3, "w22": 0.9,
-                 "b1": 0.1, "b2": -0.2, "v1": 1.1, "v2": -0.7, "c": 0.05, "y": 1.0}),
+                 "b1": 0.1, "b2": -0.2, "v1": 1.1, "v2": -0.7, "c": 0.05, "y": 1.0},
+                ("w11", "w12", "w21", "w22", "b1", "b2", "v1", "v2", "c")),
 }
 INFIX = {"+": "+", "-": "−", "*": "·", "/": "/", "**": "^", "@": "@"}
 
@@ -61,29 +63,31 @@ class ChainRule:
     """The model: ``f(**inputs)`` traced into a DAG, and how far the two passes have got.
 
     ``f`` takes scalar tensors as keyword arguments and returns a one-number Tensor, or a pair
-    ``(result, {label: inner tensor})`` to give inner nodes readable names. ``preset`` (one of
-    ``PRESETS``) replaces ``f``; ``set(preset=None)`` goes back to the function given.
+    ``(result, {label: inner tensor})`` to give inner nodes readable names; its ``__name__`` is
+    the title. ``wrt`` names the inputs that are parameters, whose gradients are wanted (by
+    default all; the others are data), for ``costs()``. ``preset`` (one of ``PRESETS``)
+    replaces ``f``; ``set(preset=None)`` goes back to ``f``.
     """
 
-    def __init__(self, f=None, preset=None, **inputs):
-        if f is not None and preset is not None:
-            raise ValueError("give either a function or preset=, not both.")
+    def __init__(self, f=None, preset=None, wrt=None, **inputs):
         if f is not None and not callable(f):
             raise TypeError(f"ChainRuleStepper needs a function of tensors, not "
                             f"{type(f).__name__}.")
-        self.custom = None if f is None else (getattr(f, "__name__", "f"), f, inputs)
+        if preset is not None and (f, wrt) != (None, None):
+            raise ValueError("give either a function (and its wrt=) or preset=, not both.")
+        self.custom = None if f is None else (getattr(f, "__name__", "f"), f, inputs, wrt)
         if f is None:
             preset = checks.choice("preset", preset or "product", tuple(PRESETS))
-            title, f, defaults = PRESETS[preset]
+            title, f, defaults, wrt = PRESETS[preset]
             inputs = {**defaults, **inputs}
-        self._load(preset, self.custom[0] if self.custom else title, f, inputs)
+        self._load(preset, *(self.custom or (title, f, inputs, wrt)))
 
     def set(self, preset):
         """Trace a preset instead; ``None`` goes back to the function given (if one was)."""
         checks.choice("preset", preset, (*PRESETS, None) if self.custom else tuple(PRESETS))
         self._load(preset, *(self.custom if preset is None else PRESETS[preset]))
 
-    def _load(self, preset, title, f, inputs):
+    def _load(self, preset, title, f, inputs, wrt):
         """Trace ``f`` at ``inputs``; every check comes before any attribute changes."""
         if not inputs:
             raise ValueError("give the function's inputs as keyword arguments, e.g. "
@@ -102,13 +106,19 @@ class ChainRule:
                              "so there is no chain rule to step through.")
         graph = trace(out, names=leaves, labels=labels)
         nodes = {k: n for k, n in graph.nodes.items() if n.op != "const"}
+        inputs_used = [k for k, n in nodes.items() if n.op == "input"]
+        wrt = tuple(inputs_used if wrt is None else wrt if isinstance(wrt, list | tuple) else
+                    [wrt])
+        for k in wrt:
+            checks.choice("wrt input", k, inputs_used)
+        if not wrt or len(set(wrt)) < len(wrt):
+            raise ValueError(f"wrt must name at least one input, each once; got {wrt!r}.")
         self.local = {(u, n.label, k): float(d.data) for n in nodes.values() if not n.is_leaf
                       for k, (u, d) in enumerate(zip(n.inputs, n.backward(1.0))) if u in nodes}
         self.f, self.title, self.inputs, self.graph = f, title, dict(inputs), graph
-        self.preset = preset
-        self.nodes, self.order = nodes, list(nodes)
+        self.preset, self.wrt = preset, wrt
+        self.nodes, self.order, self.leaves = nodes, list(nodes), inputs_used
         self.ops = [k for k, n in nodes.items() if not n.is_leaf]
-        self.leaves = [k for k, n in nodes.items() if n.op == "input"]
         self.edges = list(self.local)            # (input, node, argument position), one per use
         self.uses = {k: [e for e in self.edges if e[0] == k] for k in nodes}
         self.reset()
@@ -218,11 +228,12 @@ class ChainRule:
         return total, f"∂{self.graph.output}/∂{leaf} = " + " + ".join(terms) + f" = {fmt(total)}"
 
     def costs(self):
-        """Multiplication counts: sum over paths, one reverse sweep, and forward mode."""
-        per_path = [len(p) - 1 for leaf in self.leaves for p in self.paths(leaf)]
+        """Multiplications (one per edge and sweep) for the gradient with respect to ``wrt``:
+        summing over its paths, one reverse sweep, and forward mode (a sweep per parameter)."""
+        per_path = [len(p) - 1 for leaf in self.wrt for p in self.paths(leaf)]
         return {"paths": len(per_path), "sum_over_paths": sum(per_path) + len(per_path),
-                "reverse": len(self.edges), "forward_mode": len(self.leaves) * len(self.edges),
-                "inputs": len(self.leaves), "edges": len(self.edges)}
+                "reverse": len(self.edges), "forward_mode": len(self.wrt) * len(self.edges),
+                "inputs": len(self.leaves), "parameters": len(self.wrt), "edges": len(self.edges)}
 
     def nudge_check(self, h=1e-6):
         """Central differences (f(x+h) − f(x−h)) / 2h for every input: {name: (backprop, numeric)}.
@@ -251,9 +262,12 @@ class ChainRule:
 FONT, EDGE_FONT = 7.5, 7
 PAD, BOX_H, LINE = 6, 54, 16    # text to box side; box height; from one line in a box to the next
 ROW_GAP, PORTS = 24, 20         # between rows of boxes; between two edges entering one box
-CURVE, HEAD = 26, 7             # room for an edge's bend; arrowhead length
-MARGIN, TOP, CAPTION = 10, 24, 52
-MIN_WIDTH, MAX_WIDTH = 500, 1200
+HEAD, MARGIN, TOP, CAPTION = 7, 10, 24, 52     # arrowhead length; margins; caption's height
+MIN_WIDTH, MAX_WIDTH = 500, 980                # the book's figures stay within ~1,000 px
+# Ever tighter layouts, tried in turn until the graph fits MAX_WIDTH: each edge labelled in full
+# (∂c/∂a=1) or by its number; each box's title on one line or two (p1 = over w11 · x1); the
+# room left for an edge's bend between two columns.
+FITS = ((True, 1, 26), (False, 1, 26), (False, 1, 14), (False, 2, 12))
 DONE = "forward pass, then backward pass: every value and gradient"
 
 
@@ -264,9 +278,9 @@ class ChainRuleStepper(Widget):
     tight, PRESETS = False, tuple(PRESETS)
     commands = ("forward_step", "backward_step", "step", "run_forward", "run_backward", "reset")
 
-    def __init__(self, f=None, *, preset=None, **inputs):
-        m = ChainRule(f, preset, **inputs)
-        options = [(title, k) for k, (title, _, _) in PRESETS.items()]
+    def __init__(self, f=None, *, preset=None, wrt=None, **inputs):
+        m = ChainRule(f, preset, wrt, **inputs)
+        options = [(p[0], k) for k, p in PRESETS.items()]
         options = [(f"custom: {m.title}", None)] * bool(m.custom) + options
         actions = {"forward": (button("forward step", "compute the next value"), self._forward),
                    "backward": (button("backward step", "pass one gradient back"),
@@ -298,42 +312,43 @@ class ChainRuleStepper(Widget):
 
     def _geometry(self, m, measure):
         """In pixels (the axes fill the figure, one data unit a pixel): the figure's size, each
-        box's (left, bottom, width) sized to its measured text, each edge's start (x0, y0), the
-        end of its bend xa and its tip (x1, y1), the edge labels and whether they are whole.
-        Edges bend in the channel after each column and enter their box horizontally, with the
-        label on that last straight stretch, clear of every box; a graph too wide for the page
-        writes only the number on each edge."""
+        box's (left, bottom, width, height) and title lines sized to its measured text, each
+        edge's start (x0, y0), the end of its bend xa and its tip (x1, y1), the edge labels and
+        whether they are whole. Edges bend in the channel after each column and enter their box
+        horizontally, with the label on that last straight stretch, clear of every box; a graph
+        too wide for the page takes the first of ``FITS`` that fits (or the last)."""
         pos = layout(m.order, [(u, v) for u, v, _ in m.edges])
         col = {k: int(x) for k, (x, _) in pos.items()}
-        width = [0.0] * (max(col.values()) + 1)
-        for k in m.nodes:
-            w = max(measure(self._title(m, k), FONT, "bold"), measure("∇ -0.0000", FONT))
-            width[col[k]] = max(width[col[k]], w + 2 * PAD)
-        for full in (True, False):
+        for full, lines, curve in FITS:
+            titles = {k: self._title(m, k).replace(" = ", " =\n", lines - 1).split("\n")
+                      for k in m.nodes}
+            width, arm = [0.0] * (max(col.values()) + 1), [0.0] * (max(col.values()) + 1)
+            for k in m.nodes:
+                w = max(measure("∇ -0.0000", FONT), *(measure(t, FONT, "bold") for t in titles[k]))
+                width[col[k]] = max(width[col[k]], w + 2 * PAD)
             labels = {e: f"∂{e[1]}/∂{e[0]}={fmt(m.local[e], 3)}" if full else
                       fmt(m.local[e], 3) for e in m.edges}
-            arm = [0.0] * len(width)
             for e in m.edges:
                 arm[col[e[1]]] = max(arm[col[e[1]]], measure(labels[e], EDGE_FONT) + 6)
-            graph = 2 * MARGIN + sum(width) + sum(CURVE + a + HEAD for a in arm[1:])
+            graph = 2 * MARGIN + sum(width) + sum(curve + a + HEAD for a in arm[1:])
             if graph <= MAX_WIDTH:
                 break
-        ys = [y for _, y in pos.values()]
+        ys, h = [y for _, y in pos.values()], BOX_H + (lines - 1) * LINE
         size = (max(MIN_WIDTH, round(graph)),
-                round(CAPTION + (max(ys) - min(ys)) * (BOX_H + ROW_GAP) + BOX_H + TOP))
+                round(CAPTION + (max(ys) - min(ys)) * (h + ROW_GAP) + h + TOP))
         left = [(size[0] - graph) / 2 + MARGIN]
         for c in range(1, len(width)):
-            left.append(left[-1] + width[c - 1] + CURVE + arm[c] + HEAD)
-        box = {k: (left[col[k]], CAPTION + (y - min(ys)) * (BOX_H + ROW_GAP), width[col[k]])
+            left.append(left[-1] + width[c - 1] + curve + arm[c] + HEAD)
+        box = {k: (left[col[k]], CAPTION + (y - min(ys)) * (h + ROW_GAP), width[col[k]], h)
                for k, (_, y) in pos.items()}
         edges = {}
         for v in m.nodes:
             into = sorted((e for e in m.edges if e[1] == v), key=lambda e: e[2])
             for i, e in enumerate(into):
-                x0, y0, w = box[e[0]]
-                x1, y1 = box[v][0], box[v][1] + BOX_H / 2 + ((len(into) - 1) / 2 - i) * PORTS
-                edges[e] = (x0 + w, y0 + BOX_H / 2, x1 - HEAD - arm[col[v]], x1, y1)
-        return size, box, edges, labels, full
+                x0, y0, w, _ = box[e[0]]
+                x1, y1 = box[v][0], box[v][1] + h / 2 + ((len(into) - 1) / 2 - i) * PORTS
+                edges[e] = (x0 + w, y0 + h / 2, x1 - HEAD - arm[col[v]], x1, y1)
+        return size, box, titles, edges, labels, full
 
     @staticmethod
     def _title(m, k):
@@ -351,7 +366,7 @@ class ChainRuleStepper(Widget):
             prop = FontProperties(size=size, weight=weight)
             return renderer.get_text_width_height_descent(text, prop, ismath=False)[0]
 
-        (width, height), box, edges, labels, full = self._geometry(m, measure)
+        (width, height), box, titles, edges, labels, full = self._geometry(m, measure)
         fig.set_size_inches(width / fig.dpi, height / fig.dpi)
         ax = fig.add_axes((0, 0, 1, 1), xlim=(0, width), ylim=(0, height))
         ax.set_axis_off()
@@ -372,14 +387,16 @@ class ChainRuleStepper(Widget):
             art["edge"][e] = ax.text((xa + x1 - HEAD) / 2, y1 + 2, "", ha="center", va="bottom",
                                      fontsize=EDGE_FONT)
         for k, n in m.nodes.items():
-            x, y, w = box[k]
-            ax.add_patch(FancyBboxPatch((x, y), w, BOX_H, boxstyle="round,pad=0,rounding_size=5",
+            x, y, w, h = box[k]
+            ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=5",
                                         fc="#f2f2f2" if n.is_leaf else "white", **grey))
-            ax.text(x + w / 2, y + BOX_H / 2 + LINE, self._title(m, k), ha="center",
-                    va="center", fontsize=FONT, fontweight="bold")
-            for part, dy, colour in (("value", 0, "value"), ("grad", -LINE, "gradient")):
-                art[part][k] = ax.text(x + w / 2, y + BOX_H / 2 + dy, "", ha="center",
-                                       va="center", fontsize=FONT, color=COLORS[colour])
+            n = len(titles[k])
+            for i, text in enumerate([*titles[k], "", ""]):   # the lines, centred in the box
+                t = ax.text(x + w / 2, y + h / 2 + ((n + 1) / 2 - i) * LINE, text, ha="center",
+                            va="center", fontsize=FONT, fontweight="bold" if i < n else "normal")
+                if i >= n:                              # the value, then the gradient: move()'s
+                    art[("value", "grad")[i - n]][k] = t
+                    t.set_color(COLORS[("value", "gradient")[i - n]])
         frame = [ax.plot([], [], color=COLORS["highlight"], lw=2, solid_capstyle="projecting")[0]
                  for _ in range(4)]
         key = [("value", COLORS["value"]), ("∇ gradient", COLORS["gradient"])]
@@ -407,8 +424,8 @@ class ChainRuleStepper(Widget):
                 put(art["value"][k], text="?" if v is None else fmt(v),
                     color=COLORS["muted" if v is None else "value"])
                 put(art["grad"][k], text="" if g is None else f"∇ {fmt(g)}")
-            x, y, w = box[now] if now else (0, 0, 0)
-            x0, y0, x1, y1 = x - 4, y - 4, x + w + 4, y + BOX_H + 4   # clear of the texts
+            x, y, w, h = box[now] if now else (0, 0, 0, 0)
+            x0, y0, x1, y1 = x - 4, y - 4, x + w + 4, y + h + 4   # clear of the texts
             for line, (xs, ys) in zip(frame, (((x0, x1), (y0, y0)), ((x0, x1), (y1, y1)),
                                               ((x0, x0), (y0, y1)), ((x1, x1), (y0, y1)))):
                 put(line, data=(xs, ys), visible=now is not None)
@@ -447,12 +464,14 @@ class ChainRuleStepper(Widget):
         if m.log:
             parts.append("<b>steps so far</b> (latest last)<pre style='margin:2px'>"
                          + html.escape("\n".join(m.log[-8:])) + "</pre>")
-        cost = m.costs()
+        cost, data = m.costs(), ", ".join(k for k in m.leaves if k not in m.wrt)
         parts.append(
-            f"<b>cost</b>: {cost['inputs']} inputs, 1 output, {cost['edges']} edges. "
-            f"Reverse mode: one backward sweep, {cost['reverse']} multiplications for every "
-            f"gradient. Forward mode: one sweep per input, {cost['forward_mode']}. "
-            f"Sum over paths: {cost['paths']} paths, {cost['sum_over_paths']} multiplications.")
+            f"<b>cost</b> of the gradient with respect to the {cost['parameters']} parameters "
+            f"({', '.join(m.wrt)}{'; data: ' + data if data else ''}), {cost['edges']} edges. "
+            f"Reverse mode: one backward sweep, {cost['reverse']} multiplications. Forward mode: "
+            f"a sweep per parameter, {cost['parameters']} × {cost['edges']} = "
+            f"{cost['forward_mode']}. Sum over paths: {cost['paths']} paths, "
+            f"{cost['sum_over_paths']} multiplications.")
         if c["paths"].value and m.phase == "forward":
             parts.append("<i>Finish the forward pass: each path needs the local derivatives.</i>")
         elif c["paths"].value:
