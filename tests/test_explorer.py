@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 import mathdl as md
+from mathdl.plotting import COLORS
 from mathdl.widgets import GradientDescentExplorer
 from mathdl.widgets.explorer import KNOBS, Descent
 from mathdl.widgets.toolkit import fmt
@@ -264,7 +265,7 @@ def test_the_readout_in_the_figure_sits_below_the_axes_clear_of_every_path():
     renderer = fig.canvas.get_renderer()
     texts = [t for t in fig.texts if t.get_text()]
     assert [t.get_text() for t in texts] == [f"Hessian at gd's point: {gd.curvature()[4]}",
-                                             "λ = 0.1, 1;  κ = 10"]
+                                             "λ1 = 0.1 (dotted), λ2 = 1 (dashed);  κ = 10"]
     for t in texts:
         box = t.get_window_extent(renderer)
         assert box.x1 < fig.bbox.width and box.y0 > 0
@@ -273,6 +274,47 @@ def test_the_readout_in_the_figure_sits_below_the_axes_clear_of_every_path():
                 assert not box.overlaps(where), t.get_text()
     for a, b in zip(texts, texts[1:]):
         assert not a.get_window_extent(renderer).overlaps(b.get_window_extent(renderer))
+
+
+def test_the_descent_arrow_has_its_own_colour_and_eigen_lines_lie_thin_under_the_paths():
+    from matplotlib.colors import to_hex
+    from matplotlib.quiver import Quiver
+    gd = GradientDescentExplorer("quadratic", ("gd", "adam"), lr=0.1, steps=3)
+    ax = gd.figure.axes[0]
+    arrows = next(a for a in ax.get_children() if isinstance(a, Quiver))
+    assert to_hex(arrows.get_facecolor()[0]) == COLORS["descent"].lower() != COLORS["gradient"]
+    paths = [line for line in ax.lines if line.get_label() in ("gd", "adam")]
+    eig = [line for line in ax.lines if to_hex(line.get_color()) == COLORS["curvature"].lower()]
+    stars = [line for line in ax.lines if line.get_marker() == "*"]
+    assert [line.get_linestyle() for line in eig] == [":", "--"]
+    assert all(line.get_linewidth() < paths[0].get_linewidth() for line in eig)
+    below = max(line.zorder for line in eig + [arrows])
+    assert below < min(line.zorder for line in paths) < min(line.zorder for line in stars)
+    assert len(stars) == 1 and not [t for t in ax.texts if t.get_text().startswith("λ")]
+    assert "−∇f" in [t.get_text() for t in gd.figure.legends[0].get_texts()]
+    assert "λ1 = " in gd.panel.value and "(their directions dotted and dashed)" in gd.panel.value
+
+
+def test_the_arrow_shrinks_a_third_per_factor_of_ten_and_vanishes_when_tiny():
+    arrow, g = GradientDescentExplorer.arrow, np.array([3.0, 4.0])   # ‖g‖ = 5
+    np.testing.assert_allclose(arrow(g, 5.0), [-0.6, -0.8])            # full length, unit
+    np.testing.assert_allclose(arrow(g, 1.0), [-0.6, -0.8])            # never longer
+    assert np.linalg.norm(arrow(g, 50.0)) == pytest.approx(2 / 3)
+    assert np.linalg.norm(arrow(g, 5000.0)) == pytest.approx(0.0)      # 1/1000: gone
+    assert np.linalg.norm(arrow(g, 5 * 400)) > 0 and not np.any(arrow(g, 5 * 600))
+    assert not np.any(arrow(np.zeros(2), 5.0)) and np.linalg.norm(arrow(g, 0.0)) == 1
+    from matplotlib.quiver import Quiver
+    gd = GradientDescentExplorer("quadratic", ("gd",), lr=0.5, steps=0)
+    quiver = next(a for a in gd.figure.axes[0].get_children() if isinstance(a, Quiver))
+    size = 0.12 * 4                                  # of the window's side: full length
+    assert np.hypot(quiver.U, quiver.V)[0] == pytest.approx(size)
+    full = np.linalg.norm(gd.model.land.gradient(gd.model.start))
+    gd.run(30)                                       # ‖∇f‖ smaller: a shorter arrow
+    part = np.linalg.norm(gd.model.gradients["gd"]) / full
+    assert np.hypot(quiver.U, quiver.V)[0] == pytest.approx(size * (1 + np.log10(part) / 3))
+    gd.run(200)                                      # at the minimum: no arrow at all
+    assert np.linalg.norm(gd.model.gradients["gd"]) < full / 500
+    assert np.hypot(quiver.U, quiver.V)[0] == 0
 
 
 def test_diverging_is_said_once_in_the_banner_and_stopped_buttons_say_why():

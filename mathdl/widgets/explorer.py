@@ -318,8 +318,8 @@ class GradientDescentExplorer(Widget):
         (x0, x1), (y0, y1) = land.xlim, land.ylim
         ax, lax = fig.add_axes((0.075, 0.2, 0.4, 0.7)), fig.add_axes((0.565, 0.2, 0.3, 0.7))
         ax.contour(*land.grid(160), levels=land.levels, colors=COLORS["muted"], linewidths=0.6)
-        for p in land.minima:
-            ax.plot(*p, marker="*", ms=11, color=COLORS["minimum"], ls="none")
+        stars = [ax.plot(*p, marker="*", ms=12, color=COLORS["minimum"], mec="white", mew=0.6,
+                         ls="none", zorder=2.5)[0] for p in land.minima]   # over the paths
         for p in land.saddles:
             ax.plot(*p, marker="x", ms=8, color=COLORS["muted"], ls="none")
         ax.set(xlim=land.xlim, ylim=land.ylim, xlabel="x", ylabel="y", title=land.formula)
@@ -334,23 +334,25 @@ class GradientDescentExplorer(Widget):
         style = {o: {"color": OPTIMIZER_COLORS[o], "ls": OPTIMIZER_STYLES[o], "lw": 1.6}
                  for o in m.optimizers}
         paths = {o: ax.plot([], [], label=o, **style[o])[0] for o in m.optimizers}
-        dots = {o: ax.plot([], [], "o", color=style[o]["color"], ms=6, mec="white")[0]
+        dots = {o: ax.plot([], [], "o", color=style[o]["color"], ms=6, mec="white", zorder=3)[0]
                 for o in m.optimizers}
         losses = {o: lax.plot([], [], **style[o])[0] for o in m.optimizers}
-        zeros = np.zeros(len(m.optimizers))
-        arrows = ax.quiver(zeros, zeros, zeros, zeros, color=COLORS["gradient"], angles="xy",
-                           scale_units="xy", scale=1, width=0.006, zorder=5)
-        eig = [ax.plot([], [], color=COLORS["curvature"], lw=2.2)[0] for _ in range(2)]
-        names = [ax.text(0, 0, f"λ{i + 1}", color=COLORS["curvature"], fontsize=8)
-                 for i in range(2)]
+        zeros = np.zeros(len(m.optimizers))   # under the paths: −∇f, and the eigen-directions
+        arrows = ax.quiver(zeros, zeros, zeros, zeros, color=COLORS["descent"], angles="xy",
+                           scale_units="xy", scale=1, width=0.005, minlength=0, zorder=1.9)
+        eig = [ax.plot([], [], color=COLORS["curvature"], lw=1.3, ls=ls, zorder=1.8)[0]
+               for ls in (":", "--")]
         where, numbers = (fig.text(0.075, y, "", fontsize=9, color=COLORS["curvature"])
                           for y in (0.065, 0.015))   # under the axes, clear of the paths
-        fig.legend(handles=list(paths.values()), loc="center right", fontsize=8)
+        arrow_key = ax.plot([], [], ls="none", marker="$→$", ms=11, color=COLORS["descent"],
+                            label="−∇f")[0]
+        fig.legend(handles=[*paths.values(), arrow_key], loc="center right", fontsize=8)
         size = 0.12 * max(x1 - x0, y1 - y0)   # of the arrows and eigen-directions on the plot
 
         def move():
             start.set_data(m.start[:1], m.start[1:])
             tips, top, low, high = [], 0, np.inf, -np.inf
+            full = np.linalg.norm(land.gradient(m.start))   # the ‖∇f‖ drawn full length
             for o, run in m.runs.items():
                 path = np.array(run["path"])
                 paths[o].set_data(*path.T)
@@ -360,18 +362,16 @@ class GradientDescentExplorer(Widget):
                 loss = np.maximum(loss, 1e-16) if shifted else loss
                 losses[o].set_data(np.arange(len(loss)), loss)
                 top, low, high = max(top, len(loss)), min(low, loss.min()), max(high, loss.max())
-                g = m.gradients[o]
-                norm = np.linalg.norm(g)
-                tips.append(-g / norm * size if norm > 0 else np.zeros(2))
+                tips.append(self.arrow(m.gradients[o], full) * size)
             arrows.set_offsets([r["path"][-1] for r in m.runs.values()])
             arrows.set_UVC(*np.array(tips).T)
             point, lam, vec, kappa, shape = m.curvature()
             for i in range(2):
                 eig[i].set_data(*np.array([point - size * vec[:, i], point + size * vec[:, i]]).T)
-                names[i].set_position(point + size * vec[:, i])
             texts = []            # a long text takes long to draw: repaint only when changed
             for text, now in ((where, f"Hessian at {m.focus}'s point: {shape}"), (numbers,
-                              f"λ = {fmt(lam[0], 3)}, {fmt(lam[1], 3)};  κ = {fmt(kappa, 3)}")):
+                              f"λ1 = {fmt(lam[0], 3)} (dotted), λ2 = {fmt(lam[1], 3)} (dashed);"
+                              f"  κ = {fmt(kappa, 3)}")):
                 if text.get_text() != now:
                     text.set_text(now)
                     texts.append(text)
@@ -385,8 +385,16 @@ class GradientDescentExplorer(Widget):
                        if n >= top - 1)
             lax.set(xlim=(0, end), ylim=(low, high))
             return [start, *paths.values(), *dots.values(), *losses.values(), arrows, *eig,
-                    *names, *texts]
+                    *stars, *texts]
         return move
+
+    @staticmethod
+    def arrow(g, full):
+        """−∇f as drawn, in units of the full length: full where ‖∇f‖ ≥ ``full``, a third
+        shorter for each factor of 10 below it, and nothing below full / 500."""
+        norm = np.linalg.norm(g)
+        part = 1 + np.log10(norm / full) / 3 if norm > 0 < full else float(norm > 0)
+        return -g / norm * min(part, 1.0) if part >= 0.1 else np.zeros(2)
 
     def warning(self):
         m = self.model
@@ -410,11 +418,14 @@ class GradientDescentExplorer(Widget):
                          fmt(np.linalg.norm(p[-1] - p[-2]) if len(p) > 1 else 0),
                          "running" if stop is None else f"diverged at step {stop}"))
         point, lam, _, kappa, shape = m.curvature()
+        full = np.linalg.norm(m.land.gradient(m.start))
         parts = [table(("optimizer", "step", "x", "y", "f", "‖∇f‖", "last step ‖Δp‖", "status"),
                        rows, [OPTIMIZER_COLORS[o] for o in m.runs]),
                  f"<b>Hessian</b> at {m.focus}'s point ({fmt(point[0])}, {fmt(point[1])}): "
-                 f"eigenvalues {fmt(lam[0])}, {fmt(lam[1])}; condition number {fmt(kappa)}; "
-                 f"<b>{shape}</b>."]
+                 f"eigenvalues λ1 = {fmt(lam[0])}, λ2 = {fmt(lam[1])} (their directions dotted "
+                 f"and dashed); condition number {fmt(kappa)}; <b>{shape}</b>.",
+                 f"<b>arrows</b>: −∇f, full length where ‖∇f‖ ≥ {fmt(full)} (as at the start), "
+                 f"a third shorter for each factor of 10 less, none below 1/500 of it."]
         marks = m.lr_marks()
         if marks:
             parts.append(f"<b>learning rate</b> {fmt(m.lr)} = " + ", ".join(
