@@ -276,7 +276,7 @@ def test_the_readout_in_the_figure_sits_below_the_axes_clear_of_every_path():
         assert not a.get_window_extent(renderer).overlaps(b.get_window_extent(renderer))
 
 
-def test_the_descent_arrow_has_its_own_colour_and_eigen_lines_lie_thin_under_the_paths():
+def test_the_arrow_has_its_own_colour_over_the_paths_and_eigen_lines_lie_thin_under_them():
     from matplotlib.colors import to_hex
     from matplotlib.quiver import Quiver
     gd = GradientDescentExplorer("quadratic", ("gd", "adam"), lr=0.1, steps=3)
@@ -288,8 +288,8 @@ def test_the_descent_arrow_has_its_own_colour_and_eigen_lines_lie_thin_under_the
     stars = [line for line in ax.lines if line.get_marker() == "*"]
     assert [line.get_linestyle() for line in eig] == [":", "--"]
     assert all(line.get_linewidth() < paths[0].get_linewidth() for line in eig)
-    below = max(line.zorder for line in eig + [arrows])
-    assert below < min(line.zorder for line in paths) < min(line.zorder for line in stars)
+    assert max(line.zorder for line in eig) < min(line.zorder for line in paths) < arrows.zorder
+    assert arrows.zorder < min(line.zorder for line in stars)      # the stars on top of all
     assert len(stars) == 1 and not [t for t in ax.texts if t.get_text().startswith("λ")]
     assert "−∇f" in [t.get_text() for t in gd.figure.legends[0].get_texts()]
     assert "λ1 = " in gd.panel.value and "(their directions dotted and dashed)" in gd.panel.value

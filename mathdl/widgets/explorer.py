@@ -337,9 +337,9 @@ class GradientDescentExplorer(Widget):
         dots = {o: ax.plot([], [], "o", color=style[o]["color"], ms=6, mec="white", zorder=3)[0]
                 for o in m.optimizers}
         losses = {o: lax.plot([], [], **style[o])[0] for o in m.optimizers}
-        zeros = np.zeros(len(m.optimizers))   # under the paths: −∇f, and the eigen-directions
+        zeros = np.zeros(len(m.optimizers))   # −∇f over the paths, the eigen-directions under
         arrows = ax.quiver(zeros, zeros, zeros, zeros, color=COLORS["descent"], angles="xy",
-                           scale_units="xy", scale=1, width=0.005, minlength=0, zorder=1.9)
+                           scale_units="xy", scale=1, width=0.005, minlength=0, zorder=2.2)
         eig = [ax.plot([], [], color=COLORS["curvature"], lw=1.3, ls=ls, zorder=1.8)[0]
                for ls in (":", "--")]
         where, numbers = (fig.text(0.075, y, "", fontsize=9, color=COLORS["curvature"])
