@@ -9,6 +9,10 @@ The stepper repaints only the rectangles its step changed (a few labels, the act
 frame, the caption) and cycles through every forward and backward step of the network.
 A SliderFigure whose drawing function returns ``move`` repaints only the moving artists; the
 same picture drawn whole on every move is measured beside it, for comparison.
+Chapter 3's two widgets: the distribution explorer resampling (n = 1,000) and moving a parameter
+slider within the plotted range (moving parts repainted), and, for comparison, a change of family
+(the whole figure rebuilt); the Bayes explorer moving its specificity slider and pressing
+"test again" / "start over" (the icons repainted).
 """
 
 import statistics
@@ -16,7 +20,13 @@ import time
 
 import numpy as np
 
-from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer, SliderFigure
+from mathdl.widgets import (
+    BayesExplorer,
+    ChainRuleStepper,
+    DistributionExplorer,
+    GradientDescentExplorer,
+    SliderFigure,
+)
 from mathdl.widgets.common import W
 
 TARGET_MS = 50.0
@@ -72,12 +82,36 @@ def main(rounds=25):
         h = pictures[whole].controls["h"]
         return lambda: setattr(h, "value", 0.01 if h.value > 0.5 else 1.0)
 
+    de, de_family = DistributionExplorer(n=1000, mean=0.1), DistributionExplorer()
+    be = BayesExplorer()
+
+    def distribution_resample():
+        de.controls["resample"].click()
+
+    def distribution_slider():   # 0.1 ↔ 0.2 keeps the plotted range: a repaint
+        de.controls["mean"].value = 0.2 if de.params["mean"] < 0.15 else 0.1
+
+    def distribution_family():
+        de_family.controls["family"].value = "laplace" if de_family.family == "normal" \
+            else "normal"
+
+    def bayes_slider():
+        be.controls["specificity"].value = 0.9 if be.specificity > 0.92 else 0.95
+
+    def bayes_button():
+        be.controls["test again" if be.prior < 0.05 else "start over"].click()
+
     cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
              "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
              "stepper: step + redraw (2-2-1 network)": stepper_step,
              "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider,
              "slider figure: slider moved (moving parts repainted)": slider_move(False),
-             "  (the same picture drawn whole, for comparison)": slider_move(True)}
+             "  (the same picture drawn whole, for comparison)": slider_move(True),
+             "distribution explorer: resample (n = 1,000)": distribution_resample,
+             "distribution explorer: mean slider moved": distribution_slider,
+             "  (family changed: the figure rebuilt)": distribution_family,
+             "bayes explorer: specificity slider moved": bayes_slider,
+             "bayes explorer: test again / start over": bayes_button}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, case in cases.items():
