@@ -2,8 +2,6 @@
 every control and button, bad input refused before anything changes, and a repaint that shows
 the pixels of a full draw."""
 
-import subprocess
-import sys
 from fractions import Fraction
 
 import numpy as np
@@ -12,14 +10,14 @@ import pytest
 from mathdl.widgets import BayesExplorer
 from mathdl.widgets.bayes import Screening
 from tests.test_toolkit import full_draw, pixels
+from tests.widget_checks import model_output_without_matplotlib, queued_from_another_thread
 
 
 def test_the_model_needs_no_matplotlib():
-    code = ("import sys\nfrom mathdl.widgets.bayes import Screening\n"
-            "s = Screening()\nprint(round(s.posterior, 6), s.counts['false_positive'])\n"
-            "assert 'matplotlib' not in sys.modules and 'ipywidgets' not in sys.modules")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.split() == ["0.153846", "50"], result.stderr
+    out = model_output_without_matplotlib(
+        "from mathdl.widgets.bayes import Screening\ns = Screening()\n"
+        "print(round(s.posterior, 6), s.counts['false_positive'])")
+    assert out.split() == ["0.153846", "50"]
 
 
 def test_the_rare_condition_example_is_two_in_thirteen():
@@ -159,20 +157,9 @@ def test_a_new_population_rebuilds_the_grid():
 
 
 def test_controls_moved_on_another_thread_run_on_the_main_one(monkeypatch):
-    import threading
-    import types
-
-    import IPython
-
-    queued = []
-    loop = types.SimpleNamespace(add_callback=lambda f, *args: queued.append((f, args)))
-    monkeypatch.setattr(IPython, "get_ipython",
-                        lambda: types.SimpleNamespace(kernel=types.SimpleNamespace(io_loop=loop)))
     be = BayesExplorer()
-    worker = threading.Thread(target=lambda: (setattr(be.controls["specificity"], "value", 0.5),
-                                              be.controls["test again"].click()))
-    worker.start()
-    worker.join()
+    queued = queued_from_another_thread(monkeypatch, lambda: (
+        setattr(be.controls["specificity"], "value", 0.5), be.controls["test again"].click()))
     assert len(queued) == 2 and be.specificity == 0.95       # nothing ran on that thread
     for f, args in queued:
         f(*args)

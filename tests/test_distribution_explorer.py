@@ -4,8 +4,6 @@ refused before anything changes, every control and button, and repaints equal to
 
 import math
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,6 +13,7 @@ import mathdl as md
 from mathdl.widgets import DistributionExplorer
 from mathdl.widgets.distribution import FAMILIES, Sampler, _beta_cdf, _erf
 from tests.test_toolkit import full_draw, pixels
+from tests.widget_checks import model_output_without_matplotlib, queued_from_another_thread
 
 SCIPY = {"bernoulli": lambda p: stats.bernoulli(p["p"]),
          "binomial": lambda p: stats.binom(p["n_trials"], p["p"]),
@@ -31,11 +30,10 @@ CASES = [("bernoulli", {"p": 0.8}), ("bernoulli", {"p": 0.0}), ("binomial", {}),
 
 
 def test_the_model_needs_no_matplotlib():
-    code = ("import sys\nfrom mathdl.widgets.distribution import Sampler\n"
-            "s = Sampler('beta', n=10)\nprint(s.samples.shape)\n"
-            "assert 'matplotlib' not in sys.modules and 'ipywidgets' not in sys.modules")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.stdout.strip() == "(10,)", result.stderr
+    out = model_output_without_matplotlib(
+        "from mathdl.widgets.distribution import Sampler\n"
+        "print(Sampler('beta', n=10).samples.shape)")
+    assert out == "(10,)"
 
 
 @pytest.mark.parametrize("family, params", CASES)
@@ -239,21 +237,10 @@ def test_the_picture_shows_the_samples_and_the_density():
 
 
 def test_controls_moved_on_another_thread_run_on_the_main_one(monkeypatch):
-    import threading
-    import types
-
-    import IPython
-
-    queued = []
-    loop = types.SimpleNamespace(add_callback=lambda f, *args: queued.append((f, args)))
-    monkeypatch.setattr(IPython, "get_ipython",
-                        lambda: types.SimpleNamespace(kernel=types.SimpleNamespace(io_loop=loop)))
     de = DistributionExplorer()
-    worker = threading.Thread(target=lambda: (setattr(de.controls["n"], "value", 500),
-                                              de.controls["resample"].click()))
-    worker.start()
-    worker.join()
-    assert len(queued) == 2 and (de.n, de.seed) == (100, 0)
+    queued = queued_from_another_thread(monkeypatch, lambda: (
+        setattr(de.controls["n"], "value", 500), de.controls["resample"].click()))
+    assert len(queued) == 2 and (de.n, de.seed) == (100, 0)   # nothing ran on that thread
     for f, args in queued:
         f(*args)
     assert (de.n, de.seed) == (500, 1)
