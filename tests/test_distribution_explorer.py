@@ -214,26 +214,36 @@ def test_a_repaint_shows_exactly_the_pixels_of_a_full_draw():
     for values in [{"n": 1000}, {"seed": 4}, {"mean": 0.05}, {"std": 2.0}, {"n": 100_000}]:
         de.set(**values)
         np.testing.assert_array_equal(pixels(de.picture.png), full_draw(de))
+    de.set(family="binomial")                              # a new family moves parts too
+    np.testing.assert_array_equal(pixels(de.picture.png), full_draw(de))
     assert de.picture.builds == 1
-    de.set(family="binomial")
     for values in [{"p": 0.7}, {"n_trials": 30}, {"n": 5}]:
         de.set(**values)
         np.testing.assert_array_equal(pixels(de.picture.png), full_draw(de))
-    de.set(family="categorical", probs=(0.5, 0.5))
-    de.set(probs=(0.1, 0.2, 0.3, 0.4))
-    np.testing.assert_array_equal(pixels(de.picture.png), full_draw(de))
+    for values in [{"family": "categorical", "probs": (0.5, 0.5)},
+                   {"probs": (0.1, 0.2, 0.3, 0.4)}, {"family": "beta"}, {"family": "exponential"}]:
+        de.set(**values)
+        np.testing.assert_array_equal(pixels(de.picture.png), full_draw(de))
+    assert de.picture.builds == 1
 
 
 def test_the_picture_shows_the_samples_and_the_density():
     de = DistributionExplorer("binomial", n=500, n_trials=4, p=0.5)
     left, right = de.figure.axes
+    line = {ln.get_label(): ln for ln in left.lines}
     bars = left.collections[0].get_paths()
-    heights = [p.vertices[:, 1].max() for p in bars]
-    np.testing.assert_allclose(heights, de.frequencies())
-    np.testing.assert_allclose(left.get_lines()[1].get_ydata(), [1 / 16, 4 / 16, 6 / 16, 4 / 16,
-                                                                 1 / 16])
-    assert left.lines[2].get_xdata()[0] == pytest.approx(de.true_mean)     # true mean line
-    assert left.lines[3].get_xdata()[0] == pytest.approx(de.sample_mean)
+    np.testing.assert_allclose([p.vertices[:, 1].max() for p in bars], de.frequencies())
+    np.testing.assert_allclose(line["PMF P(X = k)"].get_ydata(), np.array([1, 4, 6, 4, 1]) / 16)
+    assert line["true mean E[X]"].get_xdata()[0] == pytest.approx(de.true_mean)
+    assert line["sample mean"].get_xdata()[0] == pytest.approx(de.sample_mean)
+    assert not line["PDF p(x)"].get_visible() and line["PMF P(X = k)"].get_visible()
+    de.set(family="normal")                  # the same artists, the continuous ones shown
+    assert line["PDF p(x)"].get_visible() and not line["PMF P(X = k)"].get_visible()
+    assert left.get_ylabel() == "density" and right.get_xlabel() == "x"
+    de.set(family="categorical")
+    assert not line["sample mean"].get_visible()
+    labels = [t.get_text() for t in de.figure.legends[0].get_texts()]
+    assert len(de.figure.legends) == 1 and "PMF P(X = k) (dots), or PDF p(x)" in labels
 
 
 def test_controls_moved_on_another_thread_run_on_the_main_one(monkeypatch):

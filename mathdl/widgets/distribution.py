@@ -232,7 +232,8 @@ class DistributionExplorer(Widget):
     """Draw n samples of a family and compare them with its PMF / PDF and CDF."""
 
     size, tight = (9.8, 4.1), False     # draw places the axes: room for the legend under them
-    moving = ("n", "seed", *SLIDERS)    # everything but the family only moves parts
+    moving = ("family", "n", "seed", *SLIDERS)   # every change only moves parts (and may
+    #                                             redraw the axes whose limits change)
 
     def __init__(self, family="normal", n=100, seed=0, **params):
         model, W = Sampler(family, n, seed, **params), ipywidgets()
@@ -277,39 +278,52 @@ class DistributionExplorer(Widget):
 
     def draw(self, fig):
         from matplotlib.collections import PolyCollection
-        from matplotlib.patches import StepPatch
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch, StepPatch
         from matplotlib.ticker import MaxNLocator
 
         m, ink, shade = self.model, COLORS["text"], dict(facecolor=COLORS["value"], alpha=0.4,
                                                           edgecolor=COLORS["value"])
         fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.25, wspace=0.22)
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
-        if m.discrete:
-            bars = left.add_collection(PolyCollection([], **shade, label="fraction of samples"))
-            stems, = left.plot([], [], color=ink, lw=1.2)
-            heads, = left.plot([], [], "o", color=ink, ms=5, label="PMF P(X = k)")
-        else:
-            bars = left.add_patch(StepPatch([0], [0, 1], fill=True, **shade,
-                                            label="histogram (area 1)"))
-            stems, = heads, = left.plot([], [], color=ink, label="PDF p(x)")
-        left.set(xlabel="k" if m.discrete else "x", ylabel="probability" if m.discrete else
-                 "density")
-        for ax in (left, right):                 # few ticks: new limits redraw them all
-            ax.xaxis.set_major_locator(MaxNLocator(6, integer=m.discrete))
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+        bars = left.add_collection(PolyCollection([], **shade, label="fraction of samples"))
+        stems, = left.plot([], [], color=ink, lw=1.2)
+        heads, = left.plot([], [], "o", color=ink, ms=5, label="PMF P(X = k)")
+        hist = left.add_patch(StepPatch([0], [0, 1], fill=True, **shade,
+                                        label="histogram (area 1)"))
+        curve, = left.plot([], [], color=ink, label="PDF p(x)")
+        kinds = {True: (bars, stems, heads), False: (hist, curve)}     # discrete or not
+        left.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))   # few, round ticks
+        right.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
         means = (left.axvline(0, color=COLORS["minimum"], lw=1.6, label="true mean E[X]"),
                  left.axvline(0, color=COLORS["gradient"], lw=1.6, ls="--", label="sample mean"))
-        cdf, = right.plot([], [], color=ink, label="CDF F(x) = P(X ≤ x)",
-                          drawstyle="steps-post" if m.discrete else "default")
+        cdf, = right.plot([], [], color=ink, label="CDF F(x) = P(X ≤ x)")
         ecdf, = right.plot([], [], color=COLORS["value"], ls=(0, (4, 1.5)), lw=1.5,
                            drawstyle="steps-post", label="fraction of samples ≤ x")
-        right.set(xlabel="k" if m.discrete else "x", ylim=(-0.03, 1.03), title="the CDF")
-        fig.legend(handles=[h for ax in (left, right) for h in ax.get_legend_handles_labels()[0]],
-                   loc="lower center", ncol=3, fontsize=9)
+        right.set(ylim=(-0.03, 1.03), title="the CDF")
+        fig.legend(handles=[Patch(**shade, label="samples: fractions, or histogram (area 1)"),
+                            Line2D([], [], color=ink, marker="o", ms=4,
+                                   label="PMF P(X = k) (dots), or PDF p(x)"), *means, cdf, ecdf],
+                   loc="lower center", ncol=3, fontsize=9)          # one legend for all families
+        shown_kind = {}
 
-        def move():
-            (lo, hi), n = m.view(), m.n
-            if m.discrete:
+        def move():                                      # a new family only moves parts too
+            (lo, hi), n, d = m.view(), m.n, m.discrete
+            for line, value in zip(means, (m.true_mean, m.sample_mean)):
+                line.set_visible(value is not None)      # categorical: no mean
+                line.set_xdata([value or 0.0] * 2)
+            relabelled = []                              # returned only when they change
+            if shown_kind.get("discrete") is not d:
+                shown_kind["discrete"] = d
+                for artist in (*kinds[True], *kinds[False]):
+                    artist.set_visible(artist in kinds[d])
+                for ax in (left, right):
+                    ax.xaxis.set_major_locator(MaxNLocator(6, integer=d))
+                    ax.set_xlabel("k" if d else "x")
+                left.set_ylabel("probability" if d else "density")
+                cdf.set_drawstyle("steps-post" if d else "default")
+                relabelled = [left.xaxis.label, left.yaxis.label, right.xaxis.label]
+            if d:
                 k, f = m.values(), m.frequencies()
                 pmf = m.density(k)
                 bars.set_verts([[(j - .35, 0), (j - .35, h), (j + .35, h), (j + .35, 0)]
@@ -317,29 +331,25 @@ class DistributionExplorer(Widget):
                 stems.set_data(np.repeat(k, 3),                # 0 → P(k), then a break
                                np.column_stack([0 * pmf, pmf, pmf + np.nan]).ravel())
                 heads.set_data(k, pmf)
-                x, top, cum = np.concatenate([[lo], k, [hi]]), max(f.max(), pmf.max()), \
-                    np.concatenate([[0], np.cumsum(f), [1]])
-                ecdf.set_data(x, cum)
+                x, top = np.concatenate([[lo], k, [hi]]), max(f.max(), pmf.max())
+                ecdf.set_data(x, np.concatenate([[0], np.cumsum(f), [1]]))
             else:
                 edges = m.bin_edges()
-                bars.set_data(m.histogram(edges), edges)
+                hist.set_data(m.histogram(edges), edges)
                 x = np.linspace(lo, hi, 501)
                 pdf = m.density(x)
-                heads.set_data(x, np.where(np.isfinite(pdf), pdf, np.nan))
-                top = max(bars.get_data().values.max(), min(np.nanmax(pdf[np.isfinite(pdf)]), 10))
+                curve.set_data(x, np.where(np.isfinite(pdf), pdf, np.nan))
+                top = max(hist.get_data().values.max(), min(np.nanmax(pdf[np.isfinite(pdf)]), 10))
                 every = max(1, n // 2000)               # at most 2,000 steps are drawn
                 ecdf.set_data(np.concatenate([[lo], m.sorted[every - 1::every], [hi]]),
                               np.concatenate([[0], np.arange(every, n + 1, every) / n, [1]]))
             left.set(xlim=(lo, hi), ylim=(0, _nice_top(1.08 * top)))
             right.set_xlim(lo, hi)
-            for line, value in zip(means, (m.true_mean, m.sample_mean)):
-                line.set_visible(value is not None)
-                line.set_xdata([value or 0.0] * 2)
             cdf.set_data(x, m.cdf(x))
             shown = ", ".join(f"{k} = {fmt(v, 3) if k != 'probs' else v}"
                               for k, v in m.params.items())
             left.set_title(f"{m.family}({shown}): {n} samples")
-            return list(dict.fromkeys([bars, stems, heads, *means, cdf, ecdf, left.title]))
+            return [*kinds[True], *kinds[False], *means, cdf, ecdf, left.title, *relabelled]
         return move
 
     def readout(self):

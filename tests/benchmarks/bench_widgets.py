@@ -10,9 +10,9 @@ frame, the caption) and cycles through every forward and backward step of the ne
 A SliderFigure whose drawing function returns ``move`` repaints only the moving artists; the
 same picture drawn whole on every move is measured beside it, for comparison.
 Chapter 3's two widgets: the distribution explorer resampling (n = 1,000) and moving a parameter
-slider within the plotted range (moving parts repainted), and, for comparison, a change of family
-(the whole figure rebuilt); the Bayes explorer moving its specificity slider and pressing
-"test again" / "start over" (the icons repainted).
+slider within the plotted range (moving parts repainted), and a change of family (the moving parts
+change kind and both axes, whose limits change, are drawn again); the Bayes explorer moving its
+specificity slider and pressing "test again" / "start over" (the icons repainted).
 """
 
 import statistics
@@ -109,7 +109,7 @@ def main(rounds=25):
              "  (the same picture drawn whole, for comparison)": slider_move(True),
              "distribution explorer: resample (n = 1,000)": distribution_resample,
              "distribution explorer: mean slider moved": distribution_slider,
-             "  (family changed: the figure rebuilt)": distribution_family,
+             "distribution explorer: family changed (axes redrawn)": distribution_family,
              "bayes explorer: specificity slider moved": bayes_slider,
              "bayes explorer: test again / start over": bayes_button}
     times = {name: [] for name in cases}
