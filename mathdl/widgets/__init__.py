@@ -8,6 +8,7 @@ import importlib
 
 WIDGETS = {"BayesExplorer": "bayes", "ChainRuleStepper": "chain_rule",
            "DistributionExplorer": "distribution", "GradientDescentExplorer": "explorer",
+           "LinearMapExplorer": "linear_map", "PerceptronExplorer": "perceptron",
            "SliderFigure": "slider_figure"}
 __all__ = list(WIDGETS)
 
