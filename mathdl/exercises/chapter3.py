@@ -106,20 +106,24 @@ gaussian_nll = Exercise(
     solution="`return (y - mu)**2 / (2 * sigma**2) + np.log(sigma) + 0.5 * np.log(2 * np.pi)`",
 )
 
-laplace_penalty = Exercise(
-    "A weight w has the Laplace prior with location 0 and scale b: p(w) = exp(-|w| / b) / (2b). "
-    "What is -log p(w)? Answer with a formula in w and b, as a string.",
-    check=symbolic("Abs(w)/b + log(2*b)", variables="w b",
-                   points=[(0.7, 0.5), (-1.3, 2.0), (2.1, 0.3), (-0.4, 1.2)], mistakes={
-        "w/b + log(2*b)": "The prior uses |w|: for a negative weight the penalty is still "
-                          "positive.",
-        "Abs(w)/b - log(2*b)": "-log(1/(2b)) = +log(2b): the sign of the constant.",
-        "Abs(w)/b": "Right penalty, but the normalising constant log(2b) is missing.",
-        "-Abs(w)/b - log(2*b)": "That is log p(w); the question asks for -log p(w)."}),
-    hint="$-\\log$ of a quotient is the log of the denominator minus the log of the numerator; "
-         "$\\log e^{u} = u$.",
-    solution="$-\\log p(w) = \\frac{|w|}{b} + \\log 2b$: an L1 penalty $|w|/b$ plus a constant, "
-             "so MAP with this prior is L1 regularisation with strength $1/b$.",
+log_sigma_gradient = Exercise(
+    "Section 3.5 learned the noise level through s = log σ, so that σ = exp(s) stays positive. "
+    "For one example, what is the derivative of -log N(y; mu, exp(s)²) with respect to s? "
+    "Answer with a formula in y, mu and s, as a string.",
+    check=symbolic("1 - (y - mu)**2*exp(-2*s)", variables="y mu s", mistakes={
+        "(y - mu)**2*exp(-2*s) - 1": "That is the derivative of log N, the log-likelihood; the "
+                                     "question asks for the negative log-likelihood.",
+        "1 - (y - mu)**2*exp(-2*s)/2": "The factor exp(-2s) brings down -2 when differentiated, "
+                                       "which cancels the ½ of the exponent.",
+        "-(y - mu)**2*exp(-2*s)": "The normalising factor 1/σ contributes -log(1/σ) = s to the "
+                                  "negative log-likelihood, and its derivative 1.",
+        "exp(-s) - (y - mu)**2*exp(-3*s)": "That is the derivative in σ, written with σ = "
+                                           "exp(s); the chain rule multiplies it by dσ/ds = σ."}),
+    hint="$-\\log \\mathcal N(y; \\mu, \\sigma^2) = \\frac{(y - \\mu)^2}{2}e^{-2s} + s + "
+         "\\frac12 \\log 2\\pi$ when $\\sigma = e^s$. Differentiate each term in $s$.",
+    solution="$\\frac{\\partial}{\\partial s}\\Big[\\frac{(y - \\mu)^2}{2}e^{-2s} + s\\Big] = "
+             "1 - (y - \\mu)^2 e^{-2s}$. Averaged over the data it vanishes where $\\sigma^2 = "
+             "e^{2s}$ is the mean squared residual: the noise level section 3.5 learned.",
 )
 
 
@@ -193,25 +197,28 @@ he_std = Exercise(
 
 relu_depth = Exercise(
     "An experiment. Build 10 layers md.nn.Linear(200, 200) and overwrite each weight matrix with "
-    "draws from N(0, 1/200) (half of He's variance). Send a batch of 500 standard Gaussian inputs "
+    "draws from N(0, 4/200) (twice He's variance). Send a batch of 500 standard Gaussian inputs "
     "through them, with a ReLU after every layer but the last, and compute "
     "log₂(Var(z₁₀) / Var(z₁)), z_k being layer k's output before its ReLU. Repeat with 5 "
     "different seeds and report the average.",
-    check=numeric(-9.0, rtol=0, atol=0.7, mistakes=[
-        (lambda got: 0 < got < 0.01,
+    check=numeric(9.0, rtol=0, atol=0.7, mistakes=[
+        (lambda got: got > 100,
          "That looks like the ratio itself; the exercise asks for its base-2 logarithm."),
-        (lambda got: abs(got + 10) < 0.3, "About -10 would mean ten halvings; between layer 1 "
+        (lambda got: abs(got - 10) < 0.3, "About 10 would mean ten doublings; between layer 1 "
                                           "and layer 10 there are nine."),
-        (lambda got: abs(got) < 0.7, "No change is what He's 2/n would give; with 1/n each "
-                                     "ReLU layer halves the variance."),
-        (lambda got: got > 0, "The variance shrinks with this initialisation, so the log of "
-                              "the ratio is negative: check the order of the ratio."),
+        (lambda got: abs(got - 18) < 1, "About 18 would mean a factor 4 = n σ_w² per layer; "
+                                        "the ReLU zeroes half of each layer's input, so the "
+                                        "factor is n σ_w² / 2."),
+        (lambda got: abs(got) < 0.7, "No change is what He's 2/n would give; with 4/n each "
+                                     "ReLU layer doubles the variance."),
+        (lambda got: got < 0, "The variance grows with this initialisation, so the log of the "
+                              "ratio is positive: check the order of the ratio."),
     ]),
     hint="Section 3.6: each ReLU layer multiplies Var(z) by n σ_w² / 2. How many such factors lie "
          "between layer 1 and layer 10?",
-    solution="Each layer multiplies the variance by $200 \\cdot \\frac{1}{200} \\cdot \\frac12 = "
-             "\\frac12$, and nine layers lie between the first and the tenth: "
-             "$\\log_2 2^{-9} = -9$. Averages of five runs land within about ±0.4 of it.",
+    solution="Each layer multiplies the variance by $200 \\cdot \\frac{4}{200} \\cdot \\frac12 = "
+             "2$, and nine layers lie between the first and the tenth: $\\log_2 2^{9} = 9$. "
+             "Averages of five runs land within about ±0.6 of it.",
 )
 
 mean_of_waiting_times = Exercise(

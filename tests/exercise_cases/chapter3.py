@@ -13,7 +13,7 @@ def _unwritten(*args):
     ...
 
 
-w, b = sp.symbols("w b", real=True)
+y, mu, s = sp.symbols("y mu s", real=True)
 
 CASES = {
     "rare_condition": {
@@ -79,15 +79,16 @@ CASES = {
             (lambda y, mu, sigma: y.nonexistent, "error", "AttributeError"),
         ],
     },
-    "laplace_penalty": {
-        "right": ["Abs(w)/b + log(2*b)", "abs(w)/b + ln(2b)", "abs(w)/b + log(2) + log(b)",
-                  "abs(w)/b + log(2·b)", -sp.log(sp.exp(-sp.Abs(w) / b) / (2 * b))],
+    "log_sigma_gradient": {
+        "right": ["1 - (y - mu)**2*exp(-2*s)", "1 − (y − μ)²·e^(−2s)", "1 - (y-mu)^2/exp(2s)",
+                  "1 - ((y - mu)/exp(s))**2", 1 - (y - mu) ** 2 * sp.exp(-2 * s)],
         "wrong": [
-            ("w/b + log(2*b)", "mistake", "|w|"),
-            ("Abs(w)/b - log(2*b)", "mistake", "sign of the constant"),
-            ("Abs(w)/b", "mistake", "normalising constant"),
-            ("-Abs(w)/b - log(2*b)", "mistake", "log p(w)"),
-            ("abs(x)/b", "unreadable", "uses x"),
+            ("(y - mu)**2*exp(-2*s) - 1", "mistake", "log-likelihood"),
+            ("1 - (y - mu)^2 e^(-2s)/2", "mistake", "cancels the ½"),
+            ("-(y - mu)**2*exp(-2*s)", "mistake", "its derivative 1"),
+            ("1/exp(s) - (y - mu)**2/exp(3*s)", "mistake", "chain rule"),
+            ("1 - (y - mu)**2*exp(-s)", "value", None),
+            ("1 - (y - m)**2*exp(-2*s)", "unreadable", "uses m"),
         ],
     },
     "map_mean": {
@@ -131,13 +132,14 @@ CASES = {
         ],
     },
     "relu_depth": {
-        "right": [-9, -9.14, "-9", -8.7, -9.5],
+        "right": [9, 9.14, "9", 8.7, 9.5],
         "wrong": [
-            (2 ** -9, "mistake", "logarithm"),
-            (-10.0, "mistake", "nine"),
+            (2 ** 9, "mistake", "logarithm"),
+            (10.0, "mistake", "nine"),
+            (18.2, "mistake", "factor 4"),
             (0.1, "mistake", "He's 2/n"),
-            (9.0, "mistake", "negative"),
-            (-5.0, "value", "too large"),
+            (-9.0, "mistake", "positive"),
+            (5.0, "value", "too small"),
         ],
     },
     "mean_of_waiting_times": {
