@@ -6,7 +6,8 @@ matplotlib nor ipywidgets; building a widget's view needs both.
 
 import importlib
 
-WIDGETS = {"ChainRuleStepper": "chain_rule", "GradientDescentExplorer": "explorer",
+WIDGETS = {"BayesExplorer": "bayes", "ChainRuleStepper": "chain_rule",
+           "DistributionExplorer": "distribution", "GradientDescentExplorer": "explorer",
            "LinearMapExplorer": "linear_map", "PerceptronExplorer": "perceptron",
            "SliderFigure": "slider_figure"}
 __all__ = list(WIDGETS)

@@ -13,6 +13,10 @@ The linear-map explorer repaints both panels' moving parts; its slider case move
 its preset case presses the preset buttons in turn (the panels' limits change now and then).
 The perceptron explorer repaints the plane (its shading and boundary) and the table cells
 whose text changed; "next gate" changes the targets, so more of the table moves.
+Chapter 3's two widgets: the distribution explorer resampling (n = 1,000) and moving a parameter
+slider within the plotted range (moving parts repainted), and a change of family (the moving parts
+change kind and both axes, whose limits change, are drawn again); the Bayes explorer moving its
+specificity slider and pressing "test again" / "start over" (the icons repainted).
 """
 
 import statistics
@@ -21,7 +25,9 @@ import time
 import numpy as np
 
 from mathdl.widgets import (
+    BayesExplorer,
     ChainRuleStepper,
+    DistributionExplorer,
     GradientDescentExplorer,
     LinearMapExplorer,
     PerceptronExplorer,
@@ -96,6 +102,25 @@ def main(rounds=25):
     def perceptron_next_gate():
         pe.controls["next"].click()
 
+    de, de_family = DistributionExplorer(n=1000, mean=0.1), DistributionExplorer()
+    be = BayesExplorer()
+
+    def distribution_resample():
+        de.controls["resample"].click()
+
+    def distribution_slider():   # 0.1 ↔ 0.2 keeps the plotted range: a repaint
+        de.controls["mean"].value = 0.2 if de.params["mean"] < 0.15 else 0.1
+
+    def distribution_family():
+        de_family.controls["family"].value = "laplace" if de_family.family == "normal" \
+            else "normal"
+
+    def bayes_slider():
+        be.controls["specificity"].value = 0.9 if be.specificity > 0.92 else 0.95
+
+    def bayes_button():
+        be.controls["test again" if be.prior < 0.05 else "start over"].click()
+
     cases = {"explorer: step + repaint (3 optimizers, Rosenbrock)": (None, gd.step),
              "explorer: step + repaint, loss axes changed": (lambda: axes.model.reset() or
                                                              axes.run(30), axes.step),
@@ -106,7 +131,12 @@ def main(rounds=25):
              "linear map: entry slider moved (both panels repainted)": (None, linear_map_slider),
              "linear map: preset button pressed": (None, linear_map_preset),
              "perceptron: w1 slider moved": (None, perceptron_slider),
-             "perceptron: next gate pressed": (None, perceptron_next_gate)}
+             "perceptron: next gate pressed": (None, perceptron_next_gate),
+             "distribution explorer: resample (n = 1,000)": (None, distribution_resample),
+             "distribution explorer: mean slider moved": (None, distribution_slider),
+             "distribution explorer: family changed (axes redrawn)": (None, distribution_family),
+             "bayes explorer: specificity slider moved": (None, bayes_slider),
+             "bayes explorer: test again / start over": (None, bayes_button)}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, (setup, case) in cases.items():
