@@ -6,7 +6,8 @@ matplotlib nor ipywidgets; building a widget's view needs both.
 
 import importlib
 
-WIDGETS = {"ChainRuleStepper": "chain_rule", "GradientDescentExplorer": "explorer",
+WIDGETS = {"ChainRuleStepper": "chain_rule", "EntropyExplorer": "entropy",
+           "GradientDescentExplorer": "explorer",
            "SliderFigure": "slider_figure"}
 __all__ = list(WIDGETS)
 

@@ -9,6 +9,8 @@ The stepper repaints only the rectangles its step changed (a few labels, the act
 frame, the caption) and cycles through every forward and backward step of the network.
 A SliderFigure whose drawing function returns ``move`` repaints only the moving artists; the
 same picture drawn whole on every move is measured beside it, for comparison.
+The entropy explorer repaints its bars, lines and labels when a probability slider moves or a
+preset keeps the number of outcomes; a new unit (or number of outcomes) builds a new figure.
 """
 
 import statistics
@@ -16,7 +18,7 @@ import time
 
 import numpy as np
 
-from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer, SliderFigure
+from mathdl.widgets import ChainRuleStepper, EntropyExplorer, GradientDescentExplorer, SliderFigure
 from mathdl.widgets.common import W
 
 TARGET_MS = 50.0
@@ -72,12 +74,27 @@ def main(rounds=25):
         h = pictures[whole].controls["h"]
         return lambda: setattr(h, "value", 0.01 if h.value > 0.5 else 1.0)
 
+    entropy = EntropyExplorer(p=(0.5, 0.3, 0.2), q=(0.2, 0.3, 0.5))
+
+    def entropy_slider():
+        p1 = entropy.controls["p1"]
+        p1.value = 0.2 if p1.value > 0.35 else 0.5
+
+    def entropy_preset():
+        entropy.controls["peaked" if entropy.controls["uniform"].disabled else "uniform"].click()
+
+    def entropy_unit():
+        entropy.set(base="e" if entropy.base == 2 else 2)
+
     cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
              "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
              "stepper: step + redraw (2-2-1 network)": stepper_step,
              "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider,
              "slider figure: slider moved (moving parts repainted)": slider_move(False),
-             "  (the same picture drawn whole, for comparison)": slider_move(True)}
+             "  (the same picture drawn whole, for comparison)": slider_move(True),
+             "entropy explorer: p slider moved (with q)": entropy_slider,
+             "entropy explorer: preset pressed (same outcomes)": entropy_preset,
+             "entropy explorer: unit changed (new figure)": entropy_unit}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, case in cases.items():
