@@ -7,7 +7,7 @@
     x.grad          # dy/dx, a numpy array of x's shape
 
 Submodules (`nn`, `optim`, `schedules`, `landscapes`, `data`, `exercises`, `plotting`, `widgets`,
-`graph`) load on first use, so `import mathdl` needs nothing but numpy.
+`graph`, `distributions`, `info`) load on first use, so `import mathdl` needs nothing but numpy.
 """
 
 import importlib
@@ -20,7 +20,7 @@ from .tensor import Tensor, enable_grad, no_grad, tensor
 __all__ = ["Tensor", "tensor", "no_grad", "enable_grad", "grad", "jacobian", "hessian", "hvp",
            "gradcheck", "gradgradcheck", "GradcheckError"]
 _SUBMODULES = {"nn", "optim", "schedules", "landscapes", "data", "exercises", "plotting",
-               "widgets", "graph"}
+               "widgets", "graph", "distributions", "info"}
 
 
 def __getattr__(name):

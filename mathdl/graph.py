@@ -201,3 +201,31 @@ def _const_label(t, taken, repeats):
         repeats[text] = repeats.get(text, 1) + 1
         label = f"{text}#{repeats[text]}"
     return label
+
+
+def normalized_adjacency(A):
+    """Â = D̃^(-1/2) (A + I) D̃^(-1/2), the propagation matrix of a graph convolution (Kipf &
+    Welling, 2017), where D̃ is the diagonal matrix of the degrees (row sums) of A + I.
+
+    Entry by entry, Âᵤᵥ = (A + I)ᵤᵥ / √(d̃ᵤ d̃ᵥ): adding I lets every node keep its own features,
+    and dividing by both degrees keeps the scale of Â H the same at busy and quiet nodes (Â's
+    eigenvalues lie in (-1, 1]). A is numpy-like: a square, symmetric (undirected graph; the
+    symmetric normalisation is defined for those), non-negative matrix of edge weights (0/1 for a
+    plain graph); self-loops already in A add to the I. Every d̃ ≥ 1, so isolated nodes are fine.
+    Returns a new float numpy array.
+    """
+    import numpy as np  # here only: the rest of this file is plain Python
+
+    from .checks import array
+
+    A = array("normalized_adjacency: A", A, low=0)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"normalized_adjacency: A must be a square matrix (nodes × nodes), got "
+                         f"shape {A.shape}.")
+    if not np.allclose(A, A.T, rtol=0, atol=1e-12):
+        i, j = (int(k) for k in np.argwhere(np.abs(A - A.T) > 1e-12)[0])
+        raise ValueError(f"normalized_adjacency: A must be symmetric (an undirected graph), but "
+                         f"A[{i}, {j}] = {A[i, j]:g} and A[{j}, {i}] = {A[j, i]:g}.")
+    A_tilde = A + np.eye(len(A))
+    scale = 1 / np.sqrt(A_tilde.sum(axis=1))         # d̃^(-1/2), one number per node
+    return scale[:, None] * A_tilde * scale[None, :]

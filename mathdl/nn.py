@@ -10,6 +10,7 @@ Z = X W + b with W of shape (in_features, out_features).
 
 import numpy as np
 
+from . import checks
 from .ops import Function
 from .tensor import Tensor, tensor
 
@@ -295,18 +296,25 @@ def _one_hot(t, n_classes, dtype):
     return Tensor._make(rows.astype(dtype))
 
 
+def log_sigmoid(z):
+    """log σ(z) = -log(1 + e⁻ᶻ) for a Tensor z, stably, never as log(sigmoid(z)).
+
+    softmax([0, z]) = [1-σ(z), σ(z)], so log σ(z) is the second entry of log_softmax([0, z]),
+    which handles any z (±1000 included) without overflow and without a kink; and
+    log(1 - σ(z)) = log σ(-z). Derivative (autodiff): d/dz log σ(z) = 1 - σ(z) = σ(-z).
+    """
+    two = z.reshape(*z.shape, 1) * tensor(np.array([0.0, 1.0], dtype=z.dtype))
+    return two.log_softmax(axis=-1)[..., 1]
+
+
 def binary_cross_entropy_with_logits(logits, targets):
     """Mean of  -[y log σ(z) + (1-y) log(1-σ(z))]  computed from logits z, stably.
 
-    It is cross-entropy with two classes whose logits are 0 and z, since softmax([0, z]) =
-    [1-σ(z), σ(z)]; log_softmax then handles any z (±1000 included) without overflow and
-    without a kink. Gradient with respect to z: (σ(z) - y) / n.
+    It is cross-entropy with two classes whose logits are 0 and z: both logs come from
+    `log_sigmoid` (log(1-σ(z)) = log σ(-z)). Gradient with respect to z: (σ(z) - y) / n.
     """
     targets = _target("binary_cross_entropy_with_logits", logits, targets)
-    two = logits.reshape(*logits.shape, 1) * tensor(np.array([0.0, 1.0], dtype=logits.dtype))
-    logs = two.log_softmax(axis=-1)
-    log_q, log_p = logs[..., 0], logs[..., 1]
-    return -(targets * log_p + (1 - targets) * log_q).mean()
+    return -(targets * log_sigmoid(logits) + (1 - targets) * log_sigmoid(-logits)).mean()
 
 
 def binary_cross_entropy(probabilities, targets):
@@ -346,3 +354,94 @@ def hinge_loss(scores, targets):
     if not np.all(np.abs(targets.data) == 1):
         raise ValueError("hinge_loss: targets must be -1 or +1 (convert 0/1 labels with 2*y - 1).")
     return (1 - targets * scores).relu().mean()
+
+
+# ---- normalisation and graph layers ------------------------------------------------------------
+class BatchNorm1d(Module):
+    """Batch normalisation (Ioffe & Szegedy, 2015) of x of shape (batch, features), per feature:
+
+        y = γ · (x - μ) / √(σ² + ε) + β,      γ = weight (starts at 1), β = bias (starts at 0).
+
+    train() mode: μ and σ² are the batch's own mean and biased variance (1/n) Σ (xᵢ - μ)², and the
+    running estimates (numpy arrays, starting at 0 and 1) move towards the batch's, as in PyTorch:
+        running_mean ← (1 - momentum) · running_mean + momentum · μ
+        running_var  ← (1 - momentum) · running_var  + momentum · σ² · n / (n - 1)   (unbiased)
+    eval() mode: μ and σ² are the running estimates, so each sample is normalised on its own and
+    the layer is a fixed affine map of x.
+
+    The backward pass is autodiff over the formula. In train mode every output depends on the
+    whole batch through μ and σ²; with x̂ = (x - μ)/√(σ² + ε) and g = dL/dy it comes to
+        dL/dx = γ / √(σ² + ε) · (g - mean(g) - x̂ · mean(g x̂)),   means over the batch,
+        dL/dγ = Σ g x̂,   dL/dβ = Σ g,
+    and in eval mode simply dL/dx = γ g / √(running_var + ε).
+    """
+
+    def __init__(self, num_features, momentum=0.1, eps=1e-5):
+        n = checks.whole("BatchNorm1d: num_features", num_features, low=1)
+        self.momentum = checks.number("BatchNorm1d: momentum", momentum, low=0, high=1)
+        self.eps = checks.positive("BatchNorm1d: eps", eps)
+        self.weight = tensor(np.ones(n), requires_grad=True)
+        self.bias = tensor(np.zeros(n), requires_grad=True)
+        self.running_mean, self.running_var = np.zeros(n), np.ones(n)
+
+    def forward(self, x):
+        x = x if isinstance(x, Tensor) else tensor(x)
+        n_features = self.weight.shape[0]
+        if x.ndim != 2 or x.shape[1] != n_features:
+            raise ValueError(f"BatchNorm1d: the input has shape {x.shape} but this layer expects "
+                             f"(batch, {n_features}).")
+        if not self.training:
+            return (x - self.running_mean) / np.sqrt(self.running_var + self.eps) * self.weight \
+                + self.bias
+        n = x.shape[0]
+        if n < 2:
+            raise ValueError("BatchNorm1d: in train() mode a batch needs at least 2 samples (the "
+                             "unbiased variance of one sample is undefined); got 1. Call eval() "
+                             "to normalise single samples with the running statistics.")
+        mean = x.mean(axis=0)
+        centred = x - mean
+        var = (centred * centred).mean(axis=0)                     # biased: divides by n
+        m = self.momentum
+        self.running_mean = (1 - m) * self.running_mean + m * mean.data
+        self.running_var = (1 - m) * self.running_var + m * var.data * (n / (n - 1))
+        return centred / (var + self.eps).sqrt() * self.weight + self.bias
+
+    def __repr__(self):
+        return f"BatchNorm1d({self.weight.shape[0]}, momentum={self.momentum}, eps={self.eps})"
+
+
+class GraphConv(Module):
+    """A graph convolution (Kipf & Welling, 2017):  H' = Â H W + b.
+
+    H (nodes, in_features) holds one row of features per node; Â (nodes, nodes), numpy or Tensor,
+    is a normalised adjacency matrix such as `mathdl.graph.normalized_adjacency(A)`. Row v of Â H
+    mixes node v's features with its neighbours' (weights Âᵥᵤ); then the same Linear map (W of
+    shape (in_features, out_features), bias b) acts on every node. Relabelling the nodes by a
+    permutation P (Â → P Â Pᵀ, H → P H) therefore just relabels the output (H' → P H').
+    Initialisation, as Linear's "xavier": W ~ N(0, 2 / (in_features + out_features)) (Glorot &
+    Bengio, 2010; Kipf & Welling used its uniform variant), b = 0; ``seed`` makes it reproducible.
+    Gradients come from autodiff: dL/dH = Âᵀ G Wᵀ, dL/dW = (Â H)ᵀ G, dL/db = Σ_rows G.
+    """
+
+    def __init__(self, in_features, out_features, seed=None):
+        checks.whole("GraphConv: in_features", in_features, low=1)
+        checks.whole("GraphConv: out_features", out_features, low=1)
+        self.linear = Linear(in_features, out_features, init="xavier", seed=seed)
+
+    weight = property(lambda self: self.linear.weight)   # W: (in_features, out_features)
+    bias = property(lambda self: self.linear.bias)       # b: (out_features,)
+
+    def forward(self, H, A_hat):
+        H = H if isinstance(H, Tensor) else tensor(H)
+        n_in = self.weight.shape[0]
+        if H.ndim != 2 or H.shape[1] != n_in:
+            raise ValueError(f"GraphConv: H must have shape (nodes, {n_in}), one row of "
+                             f"{n_in} features per node, got {H.shape}.")
+        nodes, a_shape = H.shape[0], A_hat.shape if isinstance(A_hat, Tensor) else np.shape(A_hat)
+        if a_shape != (nodes, nodes):
+            raise ValueError(f"GraphConv: A_hat must have shape ({nodes}, {nodes}) to match the "
+                             f"{nodes} nodes of H, got {a_shape}.")
+        return self.linear(A_hat @ H if isinstance(A_hat, Tensor) else tensor(A_hat) @ H)
+
+    def __repr__(self):
+        return f"GraphConv({self.weight.shape[0]}, {self.weight.shape[1]})"

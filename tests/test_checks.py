@@ -63,3 +63,37 @@ def test_generator_passes_a_generator_through_and_seeds_the_rest():
     assert isinstance(checks.generator(None), np.random.Generator)
     with pytest.raises(ValueError, match="seed must be a whole number >= 0, got -1"):
         checks.generator(-1)
+
+
+def test_array_checks_every_entry_and_names_the_first_bad_one():
+    out = checks.array("scale", [1, 2], low=0, low_open=True)
+    assert out.dtype == np.float64 and out.tolist() == [1.0, 2.0]
+    assert checks.array("x", np.float32([1.5])).dtype == np.float32     # floats keep their type
+    with pytest.raises(ValueError, match=r"^scale must hold finite numbers in \(0, ∞\), but entry "
+                                         r"\(1, 0\) is -2\.0\.$"):
+        checks.array("scale", [[1.0], [-2.0]], low=0, low_open=True)
+    with pytest.raises(ValueError, match=r"^scale must be a finite number in \(0, ∞\), got "
+                                         r"0\.0\.$"):
+        checks.array("scale", 0.0, low=0, low_open=True)
+    for bad in ([1.0, math.inf], [math.nan]):
+        with pytest.raises(ValueError, match="^x must hold finite numbers, but entry"):
+            checks.array("x", bad)
+    for bad in ("abc", [True, False], [[1.0], [1.0, 2.0]], None):
+        with pytest.raises(ValueError, match="^x must be numbers"):
+            checks.array("x", bad)
+
+
+def test_probabilities_must_already_sum_to_one_on_the_last_axis():
+    rows = checks.probabilities("p", [[0.5, 0.5], [0.1, 0.9]])
+    assert rows.shape == (2, 2)
+    checks.probabilities("p", [1 / 3] * 3)
+    checks.probabilities("p", [0.5, 0.5 + 9e-7])                  # within the 1e-6 tolerance
+    with pytest.raises(ValueError, match=r"^p must sum to 1 \(within 1e-06\), but it sums to "
+                                         r"1\.000002; nothing is renormalised for you\.$"):
+        checks.probabilities("p", [0.5, 0.500002])
+    with pytest.raises(ValueError, match=r"along its last axis .* vector \(1,\) sums to 0\.5"):
+        checks.probabilities("p", [[0.5, 0.5], [0.25, 0.25]])
+    with pytest.raises(ValueError, match=r"p must hold finite numbers in \[0, ∞\)"):
+        checks.probabilities("p", [1.5, -0.5])
+    with pytest.raises(ValueError, match="at least one entry on its last axis"):
+        checks.probabilities("p", np.zeros((2, 0)))

@@ -373,8 +373,8 @@ def test_grad_of_non_scalar_function_and_reshape_errors():
 def test_import_mathdl_stays_light():
     import subprocess
     import sys
-    code = ("import sys, mathdl; heavy = [m for m in ('matplotlib', 'ipywidgets', 'sympy') "
-            "if m in sys.modules]; print(heavy)")
+    code = ("import sys, mathdl; heavy = [m for m in ('matplotlib', 'ipywidgets', 'sympy', "
+            "'scipy') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -88,3 +88,48 @@ def test_trace_of_a_100000_node_chain_needs_no_recursion():
     g = trace(t, names={"x": x})
     ops = [n for n in g.nodes.values() if n.op == "Mul"]
     assert len(ops) == 100_000 and g.order[0] == "x"
+
+
+# ---- normalized adjacency (graph convolutions) -------------------------------------------------
+def test_normalized_adjacency_of_a_path_by_hand():
+    import numpy as np
+
+    from mathdl.graph import normalized_adjacency
+    A = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]])          # 0 - 1 - 2; degrees of A + I: 2, 3, 2
+    expected = np.array([[1 / 2, 1 / np.sqrt(6), 0],
+                         [1 / np.sqrt(6), 1 / 3, 1 / np.sqrt(6)],
+                         [0, 1 / np.sqrt(6), 1 / 2]])
+    out = normalized_adjacency(A)
+    assert isinstance(out, np.ndarray) and out.dtype == np.float64
+    np.testing.assert_allclose(out, expected, rtol=1e-15)
+    np.testing.assert_allclose(normalized_adjacency(np.zeros((2, 2))), np.eye(2))  # isolated nodes
+
+
+def test_normalized_adjacency_is_symmetric_with_eigenvalues_in_minus_one_one():
+    import numpy as np
+
+    from mathdl.graph import normalized_adjacency
+    r = np.random.default_rng(0)
+    for n in (1, 4, 9):
+        W = np.triu(r.random((n, n)) * (r.random((n, n)) < 0.5), 1)   # weighted edges
+        A = W + W.T
+        A_hat = normalized_adjacency(A)
+        D = np.diag(1 / np.sqrt(A.sum(axis=1) + 1))
+        np.testing.assert_allclose(A_hat, D @ (A + np.eye(n)) @ D, rtol=1e-14)    # matrix form
+        eig = np.linalg.eigvalsh(A_hat)
+        assert np.all(eig > -1) and np.all(eig <= 1 + 1e-12)
+        assert eig[-1] == pytest.approx(1.0)       # eigenvector √d̃: Â √d̃ = √d̃
+
+
+@pytest.mark.parametrize("A, message", [
+    ([[0, 1], [0, 0]], r"A must be symmetric \(an undirected graph\), but A\[0, 1\] = 1 and "
+                       r"A\[1, 0\] = 0"),
+    ([[0, -1], [-1, 0]], r"A must hold finite numbers in \[0, ∞\), but entry \(0, 1\) is -1"),
+    ([1, 2, 3], r"A must be a square matrix \(nodes × nodes\), got shape \(3,\)"),
+    ([[0, 1, 1], [1, 0, 1]], r"A must be a square matrix .* got shape \(2, 3\)"),
+    ([["a"]], "A must be numbers"),
+])
+def test_normalized_adjacency_refuses_bad_matrices_with_one_sentence(A, message):
+    from mathdl.graph import normalized_adjacency
+    with pytest.raises(ValueError, match=f"^normalized_adjacency: {message}"):
+        normalized_adjacency(A)

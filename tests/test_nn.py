@@ -309,3 +309,160 @@ def test_flatten_and_unflatten_parameters_round_trip_and_carry_gradients():
 def test_unflatten_parameters_names_the_sizes_when_theta_does_not_fit():
     with pytest.raises(ValueError, match=r"vector of 13 numbers .* shape \(12,\)"):
         md.nn.unflatten_parameters(np.zeros(12), [(2, 3), (3,), (3, 1), (1,)])
+
+
+# ---- log_sigmoid ---------------------------------------------------------------------------------
+def test_log_sigmoid_is_exact_for_large_logits_and_its_derivatives_check():
+    z = md.tensor([-1000.0, -30.0, 0.0, 30.0, 1000.0])
+    expected = -np.logaddexp(0, -z.data)                    # -log(1 + e^(-z)), a second method
+    # (log-softmax takes log(1 + e^-30), not log1p: its answer near 0 is good to 1e-16 absolute)
+    np.testing.assert_allclose(nn.log_sigmoid(z).data, expected, rtol=1e-15, atol=1e-15)
+    assert nn.log_sigmoid(z).data[0] == -1000.0
+    x = rng.normal(size=(2, 3)) * 3
+    assert md.gradcheck(nn.log_sigmoid, x) and md.gradgradcheck(nn.log_sigmoid, x)
+    t = md.tensor(x, requires_grad=True)
+    nn.log_sigmoid(t).sum().backward()
+    np.testing.assert_allclose(t.grad, 1 / (1 + np.exp(x)))  # d log σ(z)/dz = σ(-z)
+
+
+# ---- BatchNorm1d ---------------------------------------------------------------------------------
+def test_batchnorm_in_train_mode_normalises_each_feature_with_the_batch_statistics():
+    bn = nn.BatchNorm1d(3)
+    assert [id(p) for p in bn.parameters()] == [id(bn.weight), id(bn.bias)]
+    assert bn.weight.data.tolist() == [1.0] * 3 and bn.bias.data.tolist() == [0.0] * 3
+    assert bn.running_mean.tolist() == [0.0] * 3 and bn.running_var.tolist() == [1.0] * 3
+    x = rng.normal(2.0, 3.0, size=(8, 3))
+    y = bn(md.tensor(x)).data
+    np.testing.assert_allclose(y.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(y.var(axis=0), x.var(axis=0) / (x.var(axis=0) + 1e-5))  # biased
+    np.testing.assert_allclose(bn.running_mean, 0.1 * x.mean(axis=0))
+    np.testing.assert_allclose(bn.running_var, 0.9 + 0.1 * x.var(axis=0, ddof=1))     # unbiased
+    bn.weight.data[:], bn.bias.data[:] = [1.0, 2.0, 3.0], [0.0, -1.0, 5.0]
+    np.testing.assert_allclose(bn(x).data, y * [1.0, 2.0, 3.0] + [0.0, -1.0, 5.0])
+
+
+def test_batchnorm_running_statistics_follow_the_momentum_rule_and_eval_uses_them():
+    bn = nn.BatchNorm1d(2, momentum=0.3, eps=1e-3)
+    mean, var = np.zeros(2), np.ones(2)
+    for _ in range(5):
+        x = rng.normal([1.0, -4.0], [2.0, 0.5], size=(6, 2))
+        bn(x)
+        mean = 0.7 * mean + 0.3 * x.mean(axis=0)
+        var = 0.7 * var + 0.3 * x.var(axis=0, ddof=1)
+    np.testing.assert_allclose(bn.running_mean, mean)
+    np.testing.assert_allclose(bn.running_var, var)
+    bn.eval()
+    one = rng.normal(size=(1, 2))                      # a single sample is fine in eval mode
+    np.testing.assert_allclose(bn(one).data, (one - mean) / np.sqrt(var + 1e-3))
+    bn(rng.normal(size=(4, 2)))
+    np.testing.assert_array_equal(bn.running_mean, mean)   # eval() leaves the statistics alone
+    x = rng.normal(size=(4, 2))
+    np.testing.assert_allclose(bn(x[:2]).data, bn(x).data[:2])  # samples do not see each other
+
+
+def test_batchnorm_gradients_check_in_both_modes_and_match_the_written_formula():
+    x = rng.normal(size=(5, 3))
+    gamma, beta = rng.normal(size=3), rng.normal(size=3)
+
+    def layer(mode):
+        bn = nn.BatchNorm1d(3).train(mode == "train")
+        bn.running_mean, bn.running_var = rng.normal(size=3), rng.uniform(0.5, 2, size=3)
+
+        def f(x, w, b):
+            bn.weight, bn.bias = w, b
+            return bn(x)
+        return f
+
+    for mode in ("train", "eval"):
+        assert md.gradcheck(layer(mode), x, gamma, beta)
+        assert md.gradgradcheck(layer(mode), x, gamma, beta)
+    # the docstring's dL/dx = γ/√(σ²+ε) · (g - mean(g) - x̂ · mean(g x̂)), and dL/dγ, dL/dβ
+    bn, g = nn.BatchNorm1d(3), rng.normal(size=(5, 3))
+    bn.weight.data[:] = gamma
+    xt = md.tensor(x, requires_grad=True)
+    bn(xt).backward(g)
+    std = np.sqrt(x.var(axis=0) + 1e-5)
+    x_hat = (x - x.mean(axis=0)) / std
+    expected = gamma / std * (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0))
+    np.testing.assert_allclose(xt.grad, expected, atol=1e-12)
+    np.testing.assert_allclose(bn.weight.grad, (g * x_hat).sum(axis=0))
+    np.testing.assert_allclose(bn.bias.grad, g.sum(axis=0))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: nn.BatchNorm1d(0), "BatchNorm1d: num_features must be a whole number >= 1, got 0"),
+    (lambda: nn.BatchNorm1d(2.0), "num_features must be a whole number"),
+    (lambda: nn.BatchNorm1d(2, momentum=1.5), r"momentum must be a finite number in \[0, 1\]"),
+    (lambda: nn.BatchNorm1d(2, eps=0), r"eps must be a finite number in \(0, ∞\)"),
+    (lambda: nn.BatchNorm1d(3)(np.ones((4, 2))),
+     r"BatchNorm1d: the input has shape \(4, 2\) but this layer expects \(batch, 3\)"),
+    (lambda: nn.BatchNorm1d(3)(np.ones(3)), r"input has shape \(3,\)"),
+    (lambda: nn.BatchNorm1d(3)(np.ones((1, 3))),
+     r"in train\(\) mode a batch needs at least 2 samples \(the unbiased variance of one sample "
+     r"is undefined\); got 1\. Call eval\(\)"),
+    (lambda: nn.GraphConv(0, 2), "GraphConv: in_features must be a whole number >= 1"),
+    (lambda: nn.GraphConv(2, True), "GraphConv: out_features must be a whole number"),
+    (lambda: nn.GraphConv(3, 2)(np.ones((4, 2)), np.eye(4)),
+     r"GraphConv: H must have shape \(nodes, 3\), one row of 3 features per node, got \(4, 2\)"),
+    (lambda: nn.GraphConv(3, 2)(np.ones((4, 3)), np.eye(3)),
+     r"GraphConv: A_hat must have shape \(4, 4\) to match the 4 nodes of H, got \(3, 3\)"),
+    (lambda: nn.GraphConv(3, 2)(np.ones((4, 3)), md.tensor(np.ones((4, 5)))),
+     r"A_hat must have shape \(4, 4\) .* got \(4, 5\)"),
+])
+def test_bad_normalisation_and_graph_layer_arguments_get_one_clear_sentence(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_batchnorm_refuses_a_bad_batch_before_changing_its_statistics():
+    bn = nn.BatchNorm1d(2)
+    with pytest.raises(ValueError):
+        bn(np.ones((1, 2)))
+    assert bn.running_mean.tolist() == [0.0, 0.0] and bn.running_var.tolist() == [1.0, 1.0]
+
+
+# ---- GraphConv -----------------------------------------------------------------------------------
+def _graph(n=5):
+    A = (rng.random((n, n)) < 0.5).astype(float)
+    A = np.triu(A, 1)
+    return md.graph.normalized_adjacency(A + A.T)
+
+
+def test_graph_conv_computes_A_H_W_plus_b_with_documented_initialisation():
+    layer = nn.GraphConv(3, 2, seed=0)
+    assert [id(p) for p in layer.parameters()] == [id(layer.weight), id(layer.bias)]
+    assert layer.weight.shape == (3, 2) and layer.bias.data.tolist() == [0.0, 0.0]
+    A_hat, H = _graph(), rng.normal(size=(5, 3))
+    expected = A_hat @ H @ layer.weight.data + layer.bias.data
+    np.testing.assert_allclose(layer(H, A_hat).data, expected)
+    np.testing.assert_allclose(layer(md.tensor(H), md.tensor(A_hat)).data, expected)
+    big = nn.GraphConv(200, 300, seed=1).weight.data
+    assert big.mean() == pytest.approx(0, abs=0.01)
+    assert big.var() == pytest.approx(2 / (200 + 300), rel=0.02)         # Xavier: 2/(in + out)
+    assert np.array_equal(nn.GraphConv(3, 2, seed=4).weight.data,
+                          nn.GraphConv(3, 2, seed=4).weight.data)
+
+
+def test_graph_conv_gradients_check_in_features_adjacency_and_parameters():
+    layer = nn.GraphConv(3, 2, seed=0)
+    A_hat, H = _graph(), rng.normal(size=(5, 3))
+
+    def f(H, A, W, b):
+        layer.linear.weight, layer.linear.bias = W, b
+        return layer(H, A).tanh()
+
+    args = (H, A_hat, layer.weight.data.copy(), rng.normal(size=2))
+    assert md.gradcheck(f, *args) and md.gradgradcheck(f, *args)
+
+
+def test_graph_conv_is_permutation_equivariant():
+    layer = nn.GraphConv(3, 4, seed=2)
+    layer.bias.data[:] = rng.normal(size=4)
+    A_hat, H = _graph(6), rng.normal(size=(6, 3))
+    P = np.eye(6)[rng.permutation(6)]
+    np.testing.assert_allclose(layer(P @ H, P @ A_hat @ P.T).data, P @ layer(H, A_hat).data,
+                               atol=1e-12)
+    A = (rng.random((6, 6)) < 0.5).astype(float)
+    A = np.triu(A, 1) + np.triu(A, 1).T
+    np.testing.assert_allclose(md.graph.normalized_adjacency(P @ A @ P.T),
+                               P @ md.graph.normalized_adjacency(A) @ P.T, atol=1e-15)

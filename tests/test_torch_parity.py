@@ -155,3 +155,95 @@ def test_schedules_match_pytorch(schedule, torch_scheduler):
         opt_t.step()
         sched.step()
         sched_t.step()
+
+
+# ---- distributions, information, batch normalisation ---------------------------------------------
+D, TD = md.distributions, torch.distributions
+X3, P3, Q3 = rng.normal(size=3), rng.uniform(0.1, 0.9, size=3), rng.uniform(0.1, 0.9, size=3)
+Z23 = rng.normal(size=(2, 3))
+X3R, Z23R = X3[::-1].copy(), Z23[::-1].copy()     # (torch refuses negative strides)
+K = np.array([[2, 0], [1, 1]])
+DISTRIBUTIONS = {   # name: (mathdl, PyTorch, differentiable arrays)
+    "Normal.log_prob": (lambda x, m, s: D.Normal(m, s).log_prob(x),
+                        lambda x, m, s: TD.Normal(m, s).log_prob(x), X3, X3R, P3 + 0.5),
+    "Laplace.log_prob": (lambda x, m, s: D.Laplace(m, s).log_prob(x),
+                         lambda x, m, s: TD.Laplace(m, s).log_prob(x), X3, X3R, P3 + 0.5),
+    "Uniform.log_prob": (lambda a, b: D.Uniform(a, b).log_prob(X3),
+                         lambda a, b: TD.Uniform(a, b).log_prob(torch.tensor(X3)), X3 - 1, X3 + 2),
+    "Beta.log_prob": (lambda x, a, b: D.Beta(a, b).log_prob(x),
+                      lambda x, a, b: TD.Beta(a, b).log_prob(x), P3, P3 + 1, Q3 + 0.5),
+    "Bernoulli(probs).log_prob": (lambda p: D.Bernoulli(probs=p).log_prob([1.0, 0.0, 1.0]),
+                                  lambda p: TD.Bernoulli(probs=p).log_prob(
+                                      torch.tensor([1.0, 0.0, 1.0], dtype=p.dtype)), P3),
+    "Bernoulli(logits).log_prob": (lambda z: D.Bernoulli(logits=z).log_prob([1.0, 0.0, 1.0]),
+                                   lambda z: TD.Bernoulli(logits=z).log_prob(
+                                       torch.tensor([1.0, 0.0, 1.0], dtype=z.dtype)), X3 * 5),
+    "Categorical(logits).log_prob": (lambda z: D.Categorical(logits=z).log_prob(K),
+                                     lambda z: TD.Categorical(logits=z).log_prob(torch.tensor(K)),
+                                     Z23),
+    "entropies": (lambda s, a, b, z: D.Normal(0.0, s).entropy() + D.Laplace(0.0, s).entropy()
+                  + D.Uniform(a, a + s).entropy() + D.Beta(a + 1, b).entropy()
+                  + D.Bernoulli(probs=b).entropy() + D.Bernoulli(logits=a).entropy()
+                  + D.Categorical(logits=z).entropy().sum(),
+                  lambda s, a, b, z: TD.Normal(0.0, s).entropy() + TD.Laplace(0.0, s).entropy()
+                  + TD.Uniform(a, a + s).entropy() + TD.Beta(a + 1, b).entropy()
+                  + TD.Bernoulli(probs=b).entropy() + TD.Bernoulli(logits=a).entropy()
+                  + TD.Categorical(logits=z).entropy().sum(), P3 + 0.5, X3, Q3, Z23),
+    "KL Normal": (lambda a, b, c, d: D.kl_divergence(D.Normal(a, b), D.Normal(c, d)),
+                  lambda a, b, c, d: TD.kl_divergence(TD.Normal(a, b), TD.Normal(c, d)),
+                  X3, P3, X3R, Q3),
+    "KL Bernoulli": (lambda p, q: D.kl_divergence(D.Bernoulli(probs=p), D.Bernoulli(logits=q)),
+                     lambda p, q: TD.kl_divergence(TD.Bernoulli(probs=p), TD.Bernoulli(logits=q)),
+                     P3, X3),
+    "KL Categorical": (lambda a, b: D.kl_divergence(D.Categorical(logits=a),
+                                                    D.Categorical(logits=b)),
+                       lambda a, b: TD.kl_divergence(TD.Categorical(logits=a),
+                                                     TD.Categorical(logits=b)), Z23, Z23R),
+}
+
+
+@pytest.mark.parametrize("name", DISTRIBUTIONS)
+def test_distributions_match_pytorch(name):
+    f_md, f_torch, *arrays = DISTRIBUTIONS[name]
+    assert_same(both(f_md, f_torch, *arrays), atol=1e-12)
+
+
+def test_categorical_and_info_from_probabilities_match_pytorch_in_value():
+    p, q = rng.dirichlet(np.ones(4), size=3), rng.dirichlet(np.ones(4), size=3)
+    k = np.array([0, 3, 1])
+    for ours, theirs in [
+            (D.Categorical(probs=p).log_prob(k), TD.Categorical(probs=torch.tensor(p)).log_prob(
+                torch.tensor(k))),
+            (D.Categorical(probs=p).entropy(), TD.Categorical(probs=torch.tensor(p)).entropy()),
+            (md.info.kl_divergence(p, q), TD.kl_divergence(TD.Categorical(probs=torch.tensor(p)),
+                                                           TD.Categorical(probs=torch.tensor(q)))),
+            (md.info.entropy(p), TD.Categorical(probs=torch.tensor(p)).entropy())]:
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["train", "eval"])
+def test_batchnorm1d_matches_pytorch_in_train_and_eval_mode(mode):
+    bn = md.nn.BatchNorm1d(3, momentum=0.2, eps=1e-4)
+    bn_t = torch.nn.BatchNorm1d(3, momentum=0.2, eps=1e-4, dtype=torch.float64)
+    gamma, beta = rng.normal(size=3), rng.normal(size=3)
+    bn.weight.data[:], bn.bias.data[:] = gamma, beta
+    with torch.no_grad():
+        bn_t.weight[:], bn_t.bias[:] = torch.tensor(gamma), torch.tensor(beta)
+    for _ in range(3):        # a few training steps, so the running statistics have moved
+        x = rng.normal(1.0, 2.0, size=(6, 3))
+        bn(x)
+        bn_t(torch.tensor(x))
+    np.testing.assert_allclose(bn.running_mean, bn_t.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var, bn_t.running_var.numpy(), rtol=1e-12)
+    bn.train(mode == "train")
+    bn_t.train(mode == "train")
+    x, g = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    xs, xt = md.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, out_t = bn(xs), bn_t(xt)
+    out.backward(g)
+    out_t.backward(torch.tensor(g))
+    np.testing.assert_allclose(out.data, out_t.detach().numpy(), rtol=1e-10, atol=1e-12)
+    for ours, theirs in [(xs.grad, xt.grad), (bn.weight.grad, bn_t.weight.grad),
+                         (bn.bias.grad, bn_t.bias.grad)]:
+        np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(bn.running_var, bn_t.running_var.numpy(), rtol=1e-12)

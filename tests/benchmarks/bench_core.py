@@ -57,8 +57,8 @@ def main():
               f"{per_big / per_small:.2f} (1.0 means perfectly linear)")
 
     code = ("import sys, time; t = time.perf_counter(); import mathdl; "
-            "print(time.perf_counter() - t, [m for m in ('matplotlib', 'ipywidgets', 'sympy') "
-            "if m in sys.modules])")
+            "print(time.perf_counter() - t, [m for m in ('matplotlib', 'ipywidgets', 'sympy', "
+            "'scipy') if m in sys.modules])")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
             .stdout.split(maxsplit=1) for _ in range(5)]
     print(f"import mathdl: {statistics.median(float(r[0]) for r in runs) * 1e3:.1f} ms median, "
