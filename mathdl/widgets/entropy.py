@@ -9,14 +9,15 @@ Left, the probabilities; middle, each outcome's surprisal -log pᵢ (and -log q�
 their p-weighted average, and H(p, q); right, H(p, q) = H(p) + KL(p ‖ q) as a stacked bar
 against the largest entropy log K, or, with two outcomes, the binary entropy curve with p on
 it (and H(p, q) on the curve's tangent at q: the gap is the KL divergence). Each slider sets
-one probability; the other outcomes keep their ratios, so p always sums to 1.
+one probability; the other outcomes keep their ratios, so p always sums to 1. The numbers
+come from ``md.info``.
 """
 
 import math
 
 import numpy as np
 
-from .. import checks
+from .. import checks, info
 from . import toolkit as tk
 from .toolkit import COLORS, fmt
 
@@ -84,17 +85,18 @@ class EntropyModel:
     max_entropy = property(lambda self: math.log(self.outcomes, self.base),
                            doc="log K, the entropy of the uniform distribution on K outcomes.")
 
-    def average(self, p, q):
-        """H(p, q) = Σ pᵢ · (-log qᵢ) in this base, for any p and q (0 · log 0 = 0)."""
-        seen = p > 0
-        with np.errstate(divide="ignore"):
-            return float(-(p[seen] * np.log(q[seen])).sum() / math.log(self.base))
+    def information(self, name, *probs):
+        """``md.info.<name>(*probs)`` in this base, as a float: "entropy", "cross_entropy"
+        or "kl_divergence" of any distributions (0 · log 0 = 0)."""
+        return float(getattr(info, name)(*probs, base=self.base).item())
 
-    entropy = property(lambda self: self.average(self._p, self._p),
+    entropy = property(lambda self: self.information("entropy", self._p),
                        doc="H(p) = Σ pᵢ · (-log pᵢ), the average surprisal.")
     cross_entropy = property(lambda self: None if self._q is None else
-                             self.average(self._p, self._q), doc="H(p, q), None without q.")
-    kl = property(lambda self: None if self._q is None else self.cross_entropy - self.entropy,
+                             self.information("cross_entropy", self._p, self._q),
+                             doc="H(p, q) = Σ pᵢ · (-log qᵢ), None without q.")
+    kl = property(lambda self: None if self._q is None else
+                  self.information("kl_divergence", self._p, self._q),
                   doc="KL(p ‖ q) = H(p, q) - H(p) ≥ 0, None without q.")
 
     def _surprisal(self, probs):
@@ -253,7 +255,7 @@ class EntropyExplorer(tk.Widget):
                 if has_q:   # H(p, q) is linear in p₁, from -log q₂ at p₁ = 0 to -log q₁ at 1
                     tangent.set_ydata([min(q_s[1], far), min(q_s[0], far)])
                     gap.set_data([p1, p1], [h, min(ce, far)])
-                    touch.set_data([q[0]], [m.average(q, q)])      # the tangent touches at q
+                    touch.set_data([q[0]], [m.information("entropy", q)])   # it touches at q
                 for line in (tangent, gap, touch):
                     line.set_visible(has_q)
                 dots.set_data([p1, p1] if has_q else [p1], [h, min(ce, far)] if has_q else [h])
