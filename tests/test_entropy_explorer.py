@@ -201,6 +201,7 @@ def test_the_totals_bar_stacks_kl_on_the_entropy():
     assert "1.88 = 1.49 + KL 0.397" in [t.get_text() for t in ee.figure.axes[2].texts]
     ee.set(q=None)
     assert h_row.get_visible() and not h_part.get_visible() and not kl_part.get_visible()
+    assert "no q: press 'compare with q'" in [t.get_text() for t in ee.figure.axes[2].texts]
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -266,7 +266,8 @@ class EntropyExplorer(tk.Widget):
             for bar in (rows[1], kl_bar):
                 bar.set_visible(has_q)
             ends[0].set_text(f"H(p) = {fmt(h, 3)}")
-            ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q else "")
+            ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
+                             else "no q: press 'compare with q'")
             return moved + [*rows, kl_bar, *ends]
         return move
 
