@@ -23,12 +23,8 @@ def _gradients(y, wrt, create_graph=False):
                              f"gradient can be taken with respect to it.")
     found = backprop([y], [np.ones_like(y.data)], create_graph, {id(w) for w in wrt}) \
         if y.requires_grad else {}
-    return [_as_tensor(found[id(w)][1]) if id(w) in found else Tensor._make(np.zeros_like(w.data))
-            for w in wrt]
-
-
-def _as_tensor(g):
-    return g if isinstance(g, Tensor) else Tensor._make(np.asarray(g))
+    grads = [found[id(w)][1] if id(w) in found else np.zeros_like(w.data) for w in wrt]
+    return [g if isinstance(g, Tensor) else Tensor(g) for g in grads]  # Tensors if recorded
 
 
 def grad(f, wrt=None, argnums=0, create_graph=False):

@@ -9,7 +9,7 @@ checks all entries at once, weighted). A mismatch raises `GradcheckError` with a
 
 import numpy as np
 
-from .autodiff import _gradients
+from .autodiff import grad
 from .tensor import Tensor, no_grad
 
 
@@ -57,7 +57,7 @@ def gradcheck(f, *inputs, h=1e-6, atol=1e-6, rtol=1e-5, full_limit=4096, directi
     seeds = [np.eye(out.size)[k].reshape(out.shape) for k in range(out.size)] \
         if out.size * n_in <= full_limit else [rng.standard_normal(out.shape)]
     for u in seeds:
-        auto = _gradients((out * Tensor(u)).sum(), leaves) if out.requires_grad else \
+        auto = grad((out * Tensor(u)).sum(), leaves) if out.requires_grad else \
             [np.zeros_like(a) for a in arrays]
         auto = [a.data if isinstance(a, Tensor) else a for a in auto]
         what = "gradient" if out.size == 1 else \
@@ -98,15 +98,15 @@ def gradgradcheck(f, *inputs, h=1e-5, atol=1e-5, rtol=1e-4, directions=3, seed=0
         ts = [Tensor(a, requires_grad=True) for a in arrs]
         y = f(*ts)
         s = (y * Tensor(u)).sum()
-        return ts, _gradients(s, ts, create_graph=create_graph) if y.requires_grad else \
+        return ts, grad(s, ts, create_graph=create_graph) if y.requires_grad else \
             [Tensor(np.zeros_like(a)) for a in arrs]
 
     for _ in range(directions):
         vs = [rng.standard_normal(a.shape) for a in arrays]
         ts, gs = gradients(arrays, create_graph=True)
         inner = sum(((g * Tensor(v)).sum() for g, v in zip(gs, vs)), Tensor(0.0))
-        auto = _gradients(inner, ts) if inner.requires_grad else [Tensor(np.zeros_like(a))
-                                                                  for a in arrays]
+        auto = grad(inner, ts) if inner.requires_grad else [Tensor(np.zeros_like(a))
+                                                            for a in arrays]
         _, gp = gradients([a + h * v for a, v in zip(arrays, vs)])
         _, gm = gradients([a - h * v for a, v in zip(arrays, vs)])
         for i in range(len(arrays)):

@@ -1,9 +1,9 @@
 """Computational graphs as plain data: trace, topological order, layered layout.
 
 A graph here is a list of nodes (any hashable names) and a list of edges ``(u, v)`` meaning
-"u is an input of v". Nothing in this file needs numpy or matplotlib, so the same functions
-serve the chain-rule widget (a traced mathdl computation) and the discrete-math chapter
-(Kahn's algorithm on any DAG).
+"u is an input of v". Only ``trace`` touches mathdl tensors; the rest is plain Python, so the
+same functions serve the chain-rule widget (a traced mathdl computation) and the discrete-math
+chapter (Kahn's algorithm on any DAG).
 
     g = trace(loss, names={"a": a, "b": b})
     g.order             # labels in topological order, inputs first
@@ -13,6 +13,8 @@ serve the chain-rule widget (a traced mathdl computation) and the discrete-math 
 
 import heapq
 from dataclasses import dataclass, field
+
+from .tensor import topological_order as tensor_order
 
 
 def kahn_steps(nodes, edges):
@@ -123,6 +125,13 @@ class Node:
     def is_leaf(self):
         return self.op in ("input", "const")
 
+    def backward(self, g):
+        """A result's own step of the chain rule (the ``backward`` of the Function that made it,
+        ops.py): given g = ∂out/∂node, the Tensors g · ∂node/∂input, one per input, in order."""
+        from .tensor import no_grad, tensor
+        with no_grad():
+            return list(self.tensor._ctx.backward(tensor(self.tensor.data * 0 + g)))
+
 
 @dataclass
 class Graph:
@@ -148,44 +157,29 @@ def _fresh_labels(taken):
 
 
 def trace(output, names=None, labels=None):
-    """Walk a mathdl result back through ``t._ctx.inputs`` and return its ``Graph``.
+    """The ``Graph`` of a mathdl result: every tensor it was computed from, through ``grad_fn``.
 
     ``names`` maps input labels to the leaf tensors they name; other leaves are constants,
     labelled by their value. ``labels`` optionally maps labels to inner result tensors
-    (e.g. ``{"h1": h1}``); remaining results get fresh letters in topological order.
-    The walk uses an explicit stack, so a long chain cannot hit Python's recursion limit.
+    (e.g. ``{"h1": h1}``); remaining results get fresh letters in topological order, which is
+    backward's own (``mathdl.tensor.topological_order``, asked to keep the constants too).
     """
     named = {id(t): k for k, t in (names or {}).items()}
     named.update({id(t): k for k, t in (labels or {}).items()})
-    # Depth-first post-order over inputs (evaluation order): a valid topological order.
-    post, seen, stack = [], set(), [(output, False)]
-    while stack:
-        t, expanded = stack.pop()
-        if expanded:
-            post.append(t)
-            continue
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        stack.append((t, True))
-        ctx = getattr(t, "_ctx", None)
-        for x in reversed(ctx.inputs if ctx is not None else ()):
-            if id(x) not in seen:
-                stack.append((x, False))
     fresh = _fresh_labels(set(named.values()))
     label_of, nodes, repeats = {}, {}, {}
-    for t in post:
-        ctx = getattr(t, "_ctx", None)
-        if ctx is None:
+    for t in tensor_order([output], constants=True):
+        fn = t.grad_fn
+        if fn is None:
             if id(t) in named:
                 label, op = named[id(t)], "input"
             else:
                 label, op = _const_label(t, nodes, repeats), "const"
         else:
-            label, op = named.get(id(t)) or next(fresh), type(ctx).__name__
+            label, op = named.get(id(t)) or next(fresh), type(fn).__name__
         label_of[id(t)] = label
-        nodes[label] = Node(label, t, op, getattr(ctx, "symbol", op.lower()) if ctx else "",
-                            [label_of[id(x)] for x in (ctx.inputs if ctx else ())])
+        nodes[label] = Node(label, t, op, fn.symbol if fn else "",
+                            [label_of[id(x)] for x in (fn.inputs if fn else ())])
     edges = [(u, n.label) for n in nodes.values() for u in n.inputs]
     return Graph(nodes, edges, label_of[id(output)])
 

@@ -17,21 +17,13 @@ window (``xlim``, ``ylim``), contour ``levels`` and a ``start`` point that makes
 import numpy as np
 
 from .autodiff import grad, hessian
+from .checks import number, positive, whole
 from .tensor import Tensor
 
 
 def _exp(z):
     """e**z for a float, a numpy array or a Tensor."""
     return z.exp() if isinstance(z, Tensor) else np.exp(z)
-
-
-def _finite(name, value, low=-np.inf, strict=False):
-    ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool) \
-        and np.isfinite(value) and (value > low if strict else value >= low)
-    if not ok:
-        bound = "" if low == -np.inf else f" {'>' if strict else '>='} {low}"
-        raise ValueError(f"{name} must be a finite number{bound}, got {value!r}.")
-    return float(value)
 
 
 class Landscape:
@@ -95,8 +87,7 @@ class Landscape:
 
     def grid(self, n=200):
         """``(X, Y, Z)``: an n x n grid over the plotting window and f evaluated on it."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-            raise ValueError(f"grid needs an integer number of points per side >= 2, got {n!r}.")
+        n = whole("grid: n (the number of points per side)", n, low=2)
         X, Y = np.meshgrid(np.linspace(*self.xlim, n), np.linspace(*self.ylim, n))
         return X, Y, self.f(X, Y)
 
@@ -115,9 +106,9 @@ class Quadratic(Landscape):
     """
 
     def __init__(self, condition_number=10.0, angle=0.0, L=1.0):
-        kappa = _finite("condition_number", condition_number, low=1.0)
-        theta = np.deg2rad(_finite("angle (in degrees)", angle))
-        self.L = _finite("L (the largest eigenvalue)", L, low=0.0, strict=True)
+        kappa = number("condition_number", condition_number, low=1)
+        theta = np.deg2rad(number("angle (in degrees)", angle))
+        self.L = positive("L (the largest eigenvalue)", L)
         self.mu, self.condition_number, self.angle = self.L / kappa, kappa, float(angle)
         R = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
         self.A = R @ np.diag([self.mu, self.L]) @ R.T
@@ -135,7 +126,7 @@ quadratic = Quadratic   # the registry's lower-case name for it
 
 def rosenbrock(a=1.0, b=100.0):
     """f = (a - x)² + b (y - x²)²: a curved, flat-bottomed valley; the minimum is (a, a²)."""
-    a, b = _finite("a", a), _finite("b", b, low=0.0, strict=True)
+    a, b = number("a", a), positive("b", b)
     return Landscape("rosenbrock", rf"$f = ({a:g}-x)^2 + {b:g}\,(y-x^2)^2$",
                      lambda x, y: (a - x) ** 2 + b * (y - x * x) ** 2,
                      xlim=(-2, 2), ylim=(-1, 3), start=(-1.5, 2.0), minima=[(a, a * a)],
@@ -186,7 +177,7 @@ def plateau(width=1.0):
     """f = 1 - exp(-(x² + y²) / width²): a round well at the origin inside a plateau so flat
     that the gradient almost vanishes (below 1e-4 at the start point): plain gradient descent
     crawls, methods that rescale the step (Adam, RMSprop) walk off it."""
-    w2 = _finite("width", width, low=0.0, strict=True) ** 2
+    w2 = positive("width", width) ** 2
     return Landscape("plateau", r"$f = 1 - e^{-(x^2+y^2)/w^2}$",
                      lambda x, y: 1 - _exp(-(x * x + y * y) / w2),
                      xlim=(-4 * width, 4 * width), ylim=(-4 * width, 4 * width),
@@ -198,7 +189,7 @@ def double_well(tilt=0.3):
     """f = (x² - 1)² + tilt·x + y²: two valleys; the tilt makes the left one the global minimum
     and the right one only local, with a saddle between them (the critical points are the roots
     of 4x³ - 4x + tilt = 0 on y = 0).  Started on the right, gradient descent gets stuck."""
-    tilt = _finite("tilt", tilt)
+    tilt = number("tilt", tilt)
     if abs(tilt) >= 1.5:   # beyond 8/(3√3) ≈ 1.54 one valley disappears
         raise ValueError(f"tilt must lie strictly between -1.5 and 1.5 so that both valleys "
                          f"exist, got {tilt!r}.")

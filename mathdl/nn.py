@@ -11,7 +11,7 @@ Z = X W + b with W of shape (in_features, out_features).
 import numpy as np
 
 from . import checks
-from .ops import Function
+from .ops import Function, Sigmoid
 from .tensor import Tensor, tensor
 
 
@@ -69,11 +69,6 @@ def _walk(value):
             yield from _walk(v)
 
 
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}.")
-
-
 class Linear(Module):
     """An affine layer  y = x W + b,  W: (in_features, out_features),  b: (out_features,).
 
@@ -90,13 +85,13 @@ class Linear(Module):
     """
 
     def __init__(self, in_features, out_features, init="he", seed=None, dtype=np.float64):
-        _positive_int("Linear: in_features", in_features)
-        _positive_int("Linear: out_features", out_features)
+        in_features = checks.whole("Linear: in_features", in_features, low=1)
+        out_features = checks.whole("Linear: out_features", out_features, low=1)
         variances = {"he": 2 / in_features, "xavier": 2 / (in_features + out_features)}
         if init not in variances:
             raise ValueError(f"Linear: unknown init {init!r}; choose 'he' (for ReLU) or "
                              f"'xavier' (for tanh and sigmoid).")
-        rng = np.random.default_rng(seed)
+        rng = checks.generator(seed)
         w = rng.normal(0.0, np.sqrt(variances[init]), (in_features, out_features))
         self.weight = tensor(w.astype(dtype), requires_grad=True)
         self.bias = tensor(np.zeros(out_features, dtype=dtype), requires_grad=True)
@@ -133,24 +128,9 @@ class Affine(Function):
                 g.sum(axis=0) if self.needs(2) else None)
 
 
-# ---- activations -------------------------------------------------------------------------------
-def relu(x):
-    return x.relu()
-
-
-def tanh(x):
-    return x.tanh()
-
-
-def sigmoid(x):
-    return x.sigmoid()
-
-
-ACTIVATIONS = {"relu": relu, "tanh": tanh, "sigmoid": sigmoid}
-
-
 class MLP(Module):
-    """A multi-layer perceptron: Linear layers of the given `sizes` with `activation` in between.
+    """A multi-layer perceptron: Linear layers of the given `sizes` with `activation` in between
+    ("relu", "tanh" or "sigmoid": the Tensor method of that name).
 
     MLP([2, 16, 1]) is 2 inputs → 16 hidden units → 1 output. The last layer has no activation:
     it returns logits (or raw regression outputs); the loss decides how to read them. Layers use
@@ -162,11 +142,9 @@ class MLP(Module):
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"MLP needs at least an input and an output size, got {sizes}.")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"MLP: unknown activation {activation!r}; choose one of "
-                             f"{', '.join(ACTIVATIONS)}.")
+        checks.choice("MLP activation", activation, ("relu", "tanh", "sigmoid"))
         init = "he" if activation == "relu" else "xavier"
-        rng = np.random.default_rng(seed)
+        rng = checks.generator(seed)
         self.layers = [Linear(a, b, init=init, seed=rng, dtype=dtype)
                        for a, b in zip(sizes, sizes[1:])]
         self.activation = activation
@@ -293,7 +271,7 @@ def _one_hot(t, n_classes, dtype):
         bad = int(t.max() if t.max() >= n_classes else t.min())
         raise ValueError(f"cross_entropy: class index {bad} is out of range for {n_classes} "
                          f"classes (valid: 0 to {n_classes - 1}).")
-    return Tensor._make(rows.astype(dtype))
+    return Tensor(rows.astype(dtype))
 
 
 def log_sigmoid(z):
@@ -329,9 +307,9 @@ def binary_cross_entropy(probabilities, targets):
         from z. (The gradient still reaches every parameter before the sigmoid.)
     A probability of exactly 0 on something that happened honestly costs +inf: prefer logits.
     """
-    ctx = probabilities._ctx
-    if ctx is not None and type(ctx).__name__ == "Sigmoid":
-        return binary_cross_entropy_with_logits(ctx.inputs[0], targets)
+    made_by = probabilities.grad_fn
+    if isinstance(made_by, Sigmoid):
+        return binary_cross_entropy_with_logits(made_by.inputs[0], targets)
     targets = _target("binary_cross_entropy", probabilities, targets)
     p, y = probabilities.data, targets.data
     if p.size and (np.nanmin(p) < 0 or np.nanmax(p) > 1 or np.isnan(p).any()):

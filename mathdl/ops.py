@@ -2,11 +2,9 @@
 
 A `Function` computes its output from numpy arrays (`forward`) and, given the gradient
 g = dL/d(out), returns dL/d(input) for each input (`backward`). Each backward rule is written
-once, with operators that Tensors and numpy arrays share (`*`, `@`, `.sum`, `.T`, ...). When the
-backward pass is being recorded (`create_graph=True`), `g`, `self.args` and `self.result` are
-Tensors, so the backward pass is itself a graph and second derivatives come from the very same
-code. Otherwise they are the raw arrays: nothing is recorded and no Tensor is created, which keeps
-ordinary training fast.
+once, with operators that Tensors and numpy arrays share (`*`, `@`, `.sum`, `.T`, ...), so the
+same code serves plain training and second derivatives (see `Function`). Below each operation,
+one or two lines attach it to Tensor: `Tensor.__mul__` sits under `class Mul`.
 
 Broadcasting: numpy may stretch an input to the output's shape; the chain rule then adds up the
 gradient over the stretched axes. One operation does that, `SumTo`, whose own derivative is
@@ -22,7 +20,14 @@ from .tensor import Tensor
 
 
 class Function:
-    """One node of the graph: `inputs`, `output`, and the local chain rule in `backward`."""
+    """One node of the graph: `inputs`, `output`, and the local chain rule in `backward(g)`.
+
+    `g`, `self.args` (the inputs) and `self.result` (the output) change type with the mode, on
+    purpose. In an ordinary backward pass they are plain numpy arrays: nothing is recorded, and a
+    rule like `g * y` costs what numpy costs. Under `create_graph=True` they are Tensors: the same
+    `g * y` records new nodes, so the gradient can be differentiated again (Hessians, ...).
+    `self.inputs` are always the input Tensors (for a `.shape` or `.requires_grad`).
+    """
 
     symbol = "?"
 
@@ -45,16 +50,9 @@ class Function:
         """The Tensor this node produced."""
         return self._out()
 
-    @property
-    def args(self):
-        """The inputs: Tensors while the backward pass is recorded, otherwise the numpy arrays the
-        forward pass was computed from."""
-        return self.inputs if Tensor.grad_enabled else self._arrays
-
-    @property
-    def result(self):
-        """The output, as a Tensor or as its array (like `args`)."""
-        return self._out() if Tensor.grad_enabled else self._out().data
+    # what `backward` reads (see above): arrays in a plain backward pass, Tensors under create_graph
+    args = property(lambda self: self.inputs if Tensor.grad_enabled else self._arrays)
+    result = property(lambda self: self._out() if Tensor.grad_enabled else self._out().data)
 
     def needs(self, i):
         return self.inputs[i].requires_grad
@@ -101,6 +99,23 @@ def _broadcast_error(name, a, b):
                       f"right, dimensions {da} and {db} differ and neither is 1.")
 
 
+def _binary(fn, name):
+    """The Tensor methods for x ∘ y and for its mirror (`2 * x` calls `x.__rmul__(2)`): numbers
+    become constant Tensors, and shapes that do not broadcast are named in the error."""
+    def method(reverse):
+        def apply(self, other):
+            other = _lift(other, self)
+            x, y = (other, self) if reverse else (self, other)
+            try:
+                return fn.apply(x, y)
+            except ValueError:
+                if x.shape == y.shape:
+                    raise
+                raise _broadcast_error(name, x, y) from None
+        return apply
+    return method(False), method(True)
+
+
 # ---- shape bookkeeping for broadcasting ---------------------------------------------------------
 class SumTo(Function):
     """Sum a broadcast array back down to `shape`.  d/dx: broadcast g back up (BroadcastTo)."""
@@ -111,6 +126,7 @@ class SumTo(Function):
 
     def backward(self, g):
         return (_broadcast(g, self.inputs[0].shape),)
+Tensor.sum_to = lambda self, shape: SumTo.apply(self, shape=tuple(shape))
 
 
 class BroadcastTo(Function):
@@ -122,6 +138,7 @@ class BroadcastTo(Function):
 
     def backward(self, g):
         return (_unbroadcast(g, self.inputs[0].shape),)
+Tensor.broadcast_to = lambda self, shape: BroadcastTo.apply(self, shape=tuple(shape))
 
 
 # ---- arithmetic ---------------------------------------------------------------------------------
@@ -135,6 +152,7 @@ class Add(Function):
     def backward(self, g):
         x, y = self.inputs
         return _unbroadcast(g, x.shape), _unbroadcast(g, y.shape)
+Tensor.__add__, Tensor.__radd__ = _binary(Add, "add")
 
 
 class Sub(Function):
@@ -147,6 +165,7 @@ class Sub(Function):
     def backward(self, g):
         x, y = self.inputs
         return _unbroadcast(g, x.shape), _unbroadcast(-g, y.shape) if self.needs(1) else None
+Tensor.__sub__, Tensor.__rsub__ = _binary(Sub, "subtract")
 
 
 class Mul(Function):
@@ -157,9 +176,10 @@ class Mul(Function):
         return x * y
 
     def backward(self, g):
-        x, y = self.args
+        x, y = self.args   # numpy arrays, or Tensors under create_graph (see Function)
         return (_unbroadcast(g * y, x.shape) if self.needs(0) else None,
                 _unbroadcast(g * x, y.shape) if self.needs(1) else None)
+Tensor.__mul__, Tensor.__rmul__ = _binary(Mul, "multiply")
 
 
 class Div(Function):
@@ -173,6 +193,7 @@ class Div(Function):
         x, y = self.args
         return (_unbroadcast(g / y, x.shape) if self.needs(0) else None,
                 _unbroadcast(-g * x / (y * y), y.shape) if self.needs(1) else None)
+Tensor.__truediv__, Tensor.__rtruediv__ = _binary(Div, "divide")
 
 
 class Pow(Function):
@@ -186,6 +207,7 @@ class Pow(Function):
         x, y = self.args
         return (_unbroadcast(g * y * x ** (y - 1), x.shape) if self.needs(0) else None,
                 _unbroadcast(g * self.result * _log(x), y.shape) if self.needs(1) else None)
+Tensor.__pow__, Tensor.__rpow__ = _binary(Pow, "power")
 
 
 class Neg(Function):
@@ -197,6 +219,7 @@ class Neg(Function):
 
     def backward(self, g):
         return (-g,)
+Tensor.__neg__ = lambda self: Neg.apply(self)
 
 
 class MatMul(Function):
@@ -226,6 +249,8 @@ class MatMul(Function):
         gy = _unbroadcast(_swap(x2) @ g2, y2.shape) if self.needs(1) else None
         return (gx if gx is None or x.ndim > 1 else gx.reshape(*x.shape),
                 gy if gy is None or y.ndim > 1 else gy.reshape(*y.shape))
+Tensor.__matmul__ = lambda self, other: MatMul.apply(self, _lift(other, self))
+Tensor.__rmatmul__ = lambda self, other: MatMul.apply(_lift(other, self), self)
 
 
 def _swap(t):
@@ -243,6 +268,11 @@ class Exp(Function):
 
     def backward(self, g):
         return (g * self.result,)
+Tensor.exp = lambda self: Exp.apply(self)
+
+
+def _exp(x):
+    return Exp.apply(x) if isinstance(x, Tensor) else np.exp(x)
 
 
 class Log(Function):
@@ -254,6 +284,11 @@ class Log(Function):
 
     def backward(self, g):
         return (g / self.args[0],)
+Tensor.log = lambda self: Log.apply(self)
+
+
+def _log(x):
+    return Log.apply(x) if isinstance(x, Tensor) else np.log(x)
 
 
 class Sqrt(Function):
@@ -265,6 +300,7 @@ class Sqrt(Function):
 
     def backward(self, g):
         return (g / (2 * self.result),)
+Tensor.sqrt = lambda self: Sqrt.apply(self)
 
 
 class Abs(Function):
@@ -276,6 +312,7 @@ class Abs(Function):
 
     def backward(self, g):
         return (g * np.sign(self.inputs[0].data),)
+Tensor.abs = Tensor.__abs__ = lambda self: Abs.apply(self)
 
 
 class Tanh(Function):
@@ -288,6 +325,7 @@ class Tanh(Function):
     def backward(self, g):
         z = self.result
         return (g * (1 - z * z),)
+Tensor.tanh = lambda self: Tanh.apply(self)
 
 
 class Sigmoid(Function):
@@ -301,6 +339,7 @@ class Sigmoid(Function):
     def backward(self, g):
         z = self.result
         return (g * z * (1 - z),)
+Tensor.sigmoid = lambda self: Sigmoid.apply(self)
 
 
 class ReLU(Function):
@@ -312,6 +351,7 @@ class ReLU(Function):
 
     def backward(self, g):
         return (g * (self.inputs[0].data > 0),)
+Tensor.relu = lambda self: ReLU.apply(self)
 
 
 class Softmax(Function):
@@ -325,6 +365,7 @@ class Softmax(Function):
     def backward(self, g):
         z = self.result
         return (z * (g - (g * z).sum(axis=self.axis, keepdims=True)),)
+Tensor.softmax = lambda self, axis=-1: Softmax.apply(self, axis=axis)
 
 
 class LogSoftmax(Function):
@@ -337,6 +378,7 @@ class LogSoftmax(Function):
 
     def backward(self, g):
         return (g - _exp(self.result) * g.sum(axis=self.axis, keepdims=True),)
+Tensor.log_softmax = lambda self, axis=-1: LogSoftmax.apply(self, axis=axis)
 
 
 # ---- reductions ---------------------------------------------------------------------------------
@@ -360,6 +402,7 @@ class Sum(Function):
         if g.ndim and not self.keepdims:
             g = g.reshape(*_kept_shape(shape, self.axis))
         return (_broadcast(g, shape),)
+Tensor.sum = lambda self, axis=None, keepdims=False: Sum.apply(self, axis=axis, keepdims=keepdims)
 
 
 class Mean(Sum):
@@ -373,6 +416,7 @@ class Mean(Sum):
 
     def backward(self, g):
         return Sum.backward(self, g * (1.0 / self.n))
+Tensor.mean = lambda self, axis=None, keepdims=False: Mean.apply(self, axis=axis, keepdims=keepdims)
 
 
 class Max(Function):
@@ -388,6 +432,7 @@ class Max(Function):
         hit = x.data == self.output.data.reshape(kept)
         share = hit / hit.sum(axis=self.axis, keepdims=True)
         return (g.reshape(*kept) * share,)
+Tensor.max = lambda self, axis=None, keepdims=False: Max.apply(self, axis=axis, keepdims=keepdims)
 
 
 # ---- shape -------------------------------------------------------------------------------------
@@ -404,6 +449,8 @@ class Reshape(Function):
 
     def backward(self, g):
         return (g.reshape(*self.inputs[0].shape),)
+Tensor.reshape = lambda self, *shape: Reshape.apply(self, shape=tuple(
+    shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
 
 
 class Transpose(Function):
@@ -416,6 +463,7 @@ class Transpose(Function):
     def backward(self, g):
         inverse = None if self.axes is None else tuple(np.argsort(self.axes))
         return (g.transpose(*(inverse or ())),)
+Tensor.transpose = lambda self, *axes: Transpose.apply(self, axes=axes or None)
 
 
 class GetItem(Function):
@@ -430,6 +478,14 @@ class GetItem(Function):
         if isinstance(g, Tensor):
             return (ScatterAdd.apply(g, index=self.index, shape=shape),)
         return (_scatter_add(g, self.index, shape),)
+Tensor.__getitem__ = lambda self, key: GetItem.apply(self, index=_index(key))
+
+
+def _index(key):
+    """Tensors used as indices become their integer/boolean arrays."""
+    if isinstance(key, tuple):
+        return tuple(k.data if isinstance(k, Tensor) else k for k in key)
+    return key.data if isinstance(key, Tensor) else key
 
 
 class ScatterAdd(Function):
@@ -449,65 +505,10 @@ def _scatter_add(x, index, shape):
     return out
 
 
-def _exp(x):
-    return Exp.apply(x) if isinstance(x, Tensor) else np.exp(x)
-
-
-def _log(x):
-    return Log.apply(x) if isinstance(x, Tensor) else np.log(x)
-
-
-# ---- the Tensor methods --------------------------------------------------------------------------
-def _binary(fn, name, reverse=False):
-    def method(self, other):
-        other = _lift(other, self)
-        x, y = (other, self) if reverse else (self, other)
-        try:
-            return fn.apply(x, y)
-        except ValueError:
-            if x.shape == y.shape:
-                raise
-            raise _broadcast_error(name, x, y) from None
-    return method
-
-
-def _index(key):
-    """Tensors used as indices become their integer/boolean arrays."""
-    if isinstance(key, tuple):
-        return tuple(k.data if isinstance(k, Tensor) else k for k in key)
-    return key.data if isinstance(key, Tensor) else key
-
-
+# ---- comparisons: elementwise, numpy booleans as a Tensor, no gradient (so no Function) --------
 def _compare(op):
     return lambda self, other: _make(op(self.data, _lift(other, self).data))
 
 
-for _name, _fn, _op in [("add", Add, "add"), ("sub", Sub, "subtract"), ("mul", Mul, "multiply"),
-                        ("truediv", Div, "divide"), ("pow", Pow, "power")]:
-    setattr(Tensor, f"__{_name}__", _binary(_fn, _op))
-    setattr(Tensor, f"__r{_name}__", _binary(_fn, _op, reverse=True))
-Tensor.__matmul__ = lambda self, other: MatMul.apply(self, _lift(other, self))
-Tensor.__rmatmul__ = lambda self, other: MatMul.apply(_lift(other, self), self)
-Tensor.__neg__ = lambda self: Neg.apply(self)
-for _name, _op in [("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
-                   ("ge", np.greater_equal), ("eq", np.equal), ("ne", np.not_equal)]:
-    setattr(Tensor, f"__{_name}__", _compare(_op))
-Tensor.exp = lambda self: Exp.apply(self)
-Tensor.log = lambda self: Log.apply(self)
-Tensor.sqrt = lambda self: Sqrt.apply(self)
-Tensor.abs = Tensor.__abs__ = lambda self: Abs.apply(self)
-Tensor.tanh = lambda self: Tanh.apply(self)
-Tensor.sigmoid = lambda self: Sigmoid.apply(self)
-Tensor.relu = lambda self: ReLU.apply(self)
-Tensor.softmax = lambda self, axis=-1: Softmax.apply(self, axis=axis)
-Tensor.log_softmax = lambda self, axis=-1: LogSoftmax.apply(self, axis=axis)
-Tensor.sum = lambda self, axis=None, keepdims=False: Sum.apply(self, axis=axis, keepdims=keepdims)
-Tensor.max = lambda self, axis=None, keepdims=False: Max.apply(self, axis=axis, keepdims=keepdims)
-Tensor.mean = lambda self, axis=None, keepdims=False: Mean.apply(self, axis=axis,
-                                                                 keepdims=keepdims)
-Tensor.reshape = lambda self, *shape: Reshape.apply(self, shape=tuple(
-    shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
-Tensor.transpose = lambda self, *axes: Transpose.apply(self, axes=axes or None)
-Tensor.__getitem__ = lambda self, key: GetItem.apply(self, index=_index(key))
-Tensor.broadcast_to = lambda self, shape: BroadcastTo.apply(self, shape=tuple(shape))
-Tensor.sum_to = lambda self, shape: SumTo.apply(self, shape=tuple(shape))
+Tensor.__lt__, Tensor.__le__, Tensor.__gt__, Tensor.__ge__, Tensor.__eq__, Tensor.__ne__ = map(
+    _compare, (np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal))

@@ -17,15 +17,8 @@ import math
 
 import numpy as np
 
+from .checks import choice, number
 from .tensor import Tensor
-
-
-def _check_number(name, value, low=0.0, high=math.inf, high_open=False):
-    ok = isinstance(value, int | float | np.number) and not isinstance(value, bool) \
-        and math.isfinite(value) and low <= value and (value < high if high_open else value <= high)
-    if not ok:
-        upper = f"{high})" if high_open else (f"{high}]" if high < math.inf else "∞)")
-        raise ValueError(f"{name} must be a finite number in [{low}, {upper}, got {value!r}.")
 
 
 class Optimizer:
@@ -46,8 +39,8 @@ class Optimizer:
             if not p.requires_grad:
                 raise ValueError(f"{type(self).__name__}: parameter {i} was created without "
                                  f"requires_grad=True, so it would never receive a gradient.")
-        _check_number("The learning rate", lr)
-        _check_number("weight_decay", weight_decay)
+        number("The learning rate", lr, low=0)
+        number("weight_decay", weight_decay, low=0)
         self.params, self.lr, self.weight_decay = params, lr, weight_decay
         self.state = [{} for _ in params]  # per parameter: velocities, running averages, ...
         self.steps = 0
@@ -58,8 +51,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value):
-        _check_number("The learning rate", value)
-        self._lr = float(value)
+        self._lr = number("The learning rate", value, low=0)
 
     def zero_grad(self):
         """Forget the gradients: backward() adds to .grad, so clear it before each step."""
@@ -96,7 +88,7 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
-        _check_number("momentum", momentum, high=1.0, high_open=True)
+        number("momentum", momentum, low=0, high=1, high_open=True)
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs a momentum > 0 (e.g. momentum=0.9).")
         super().__init__(params, lr, weight_decay)
@@ -120,7 +112,7 @@ class Adagrad(Optimizer):
     """
 
     def __init__(self, params, lr=0.01, eps=1e-10, weight_decay=0.0):
-        _check_number("eps", eps)
+        number("eps", eps, low=0)
         super().__init__(params, lr, weight_decay)
         self.eps = eps
 
@@ -138,8 +130,8 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0):
-        _check_number("alpha", alpha, high=1.0, high_open=True)
-        _check_number("eps", eps)
+        number("alpha", alpha, low=0, high=1, high_open=True)
+        number("eps", eps, low=0)
         super().__init__(params, lr, weight_decay)
         self.alpha, self.eps = alpha, eps
 
@@ -164,8 +156,8 @@ class Adam(Optimizer):
         if len(tuple(betas)) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}.")
         for name, beta in zip(("beta1", "beta2"), betas):
-            _check_number(name, beta, high=1.0, high_open=True)
-        _check_number("eps", eps)
+            number(name, beta, low=0, high=1, high_open=True)
+        number("eps", eps, low=0)
         super().__init__(params, lr, weight_decay)
         self.betas, self.eps = tuple(betas), eps
 
@@ -196,22 +188,61 @@ class AdamW(Adam):
     decoupled = True
 
 
-# ---- by name (used by the GradientDescentExplorer widget) -------------------------------------
+# ---- by name: md.optim.get, and the GradientDescentExplorer's optimizer menu ------------------
+def _momentum(params, lr, momentum=0.9, **kw):
+    return SGD(params, lr, momentum=momentum, **kw)
+
+
+def _nesterov(params, lr, momentum=0.9, **kw):
+    return SGD(params, lr, momentum=momentum, nesterov=True, **kw)
+
+
+def _with_beta1(kind):
+    """Adam or AdamW that also takes β₁ on its own (β₂ stays 0.999), as a slider sets it."""
+    def make(params, lr=1e-3, beta1=None, **kw):
+        if beta1 is not None:
+            kw["betas"] = (beta1, tuple(kw.get("betas", (0.9, 0.999)))[-1])
+        return kind(params, lr, **kw)
+    return make
+
+
+class Tunable:
+    """The hyper-parameter of an optimizer most worth turning (by a slider), and its range."""
+
+    def __init__(self, keyword, low, high, default):
+        self.keyword, self.low, self.high, self.default = keyword, low, high, default
+
+
+class Entry:
+    """A registered optimizer: ``make(params, lr, **hyper)``, its label in menus, its tunable."""
+
+    def __init__(self, make, label, tunable=None):
+        self.make, self.label, self.tunable = make, label, tunable
+
+
+# In order of increasing complexity (the explorer's menu lists them so).
 OPTIMIZERS = {
-    "gd": SGD, "sgd": SGD,
-    "momentum": lambda params, lr, momentum=0.9, **kw: SGD(params, lr, momentum=momentum, **kw),
-    "nesterov": lambda params, lr, momentum=0.9, **kw: SGD(params, lr, momentum=momentum,
-                                                            nesterov=True, **kw),
-    "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW,
+    "gd": Entry(SGD, "gradient descent"),
+    "sgd": Entry(SGD, "SGD"),
+    "momentum": Entry(_momentum, "momentum", Tunable("momentum", 0.0, 0.99, 0.9)),
+    "nesterov": Entry(_nesterov, "Nesterov", Tunable("momentum", 0.0, 0.99, 0.9)),
+    "adagrad": Entry(Adagrad, "Adagrad"),
+    "rmsprop": Entry(RMSprop, "RMSprop", Tunable("alpha", 0.5, 0.999, 0.99)),
+    "adam": Entry(_with_beta1(Adam), "Adam", Tunable("beta1", 0.0, 0.999, 0.9)),
+    "adamw": Entry(_with_beta1(AdamW), "AdamW", Tunable("weight_decay", 0.0, 1.0, 0.01)),
 }
 
 
+def names():
+    """The registered optimizers' names, in order of increasing complexity."""
+    return list(OPTIMIZERS)
+
+
 def get(name, params, **hyper):
-    """Build an optimizer by name: get("momentum", params, lr=0.01) (momentum defaults to 0.9)."""
-    key = str(name).lower()
-    if key not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer {name!r}; valid names are {', '.join(OPTIMIZERS)}.")
-    return OPTIMIZERS[key](params, **hyper)
+    """Build an optimizer by name: get("momentum", params, lr=0.01) (momentum defaults to 0.9);
+    Adam and AdamW also take ``beta1`` alone."""
+    key = name.lower() if isinstance(name, str) else name
+    return OPTIMIZERS[choice("optimizer", key, OPTIMIZERS)].make(params, **hyper)
 
 
 def check_finite(loss, step, optimizer=None):

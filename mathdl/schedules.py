@@ -14,13 +14,7 @@ lambda t: step_decay(30)(t) * exponential(0.999)(t) multiplies two.
 
 import math
 
-
-def _positive(name, value, integer=False):
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) \
-        and value > 0 and (not integer or value == int(value))
-    if not ok:
-        kind = "a positive whole number" if integer else "a positive finite number"
-        raise ValueError(f"{name} must be {kind}, got {value!r}.")
+from .checks import number, positive, whole
 
 
 def constant():
@@ -30,14 +24,14 @@ def constant():
 
 def step_decay(step_size, gamma=0.1):
     """factor(t) = γ^⌊t / step_size⌋: multiply the rate by γ every `step_size` steps."""
-    _positive("step_decay: step_size", step_size, integer=True)
-    _positive("step_decay: gamma", gamma)
+    whole("step_decay: step_size", step_size, low=1)
+    positive("step_decay: gamma", gamma)
     return lambda t: gamma ** (t // step_size)
 
 
 def exponential(gamma):
     """factor(t) = γᵗ: a smooth decay by γ each step (γ = 0.99 halves the rate in ~69 steps)."""
-    _positive("exponential: gamma", gamma)
+    positive("exponential: gamma", gamma)
     return lambda t: gamma ** t
 
 
@@ -46,9 +40,8 @@ def cosine(total_steps, min_factor=0.0):
 
     Starts at 1, falls slowly, fastest halfway, and lands softly on m at step T.
     """
-    _positive("cosine: total_steps", total_steps, integer=True)
-    if not 0 <= min_factor <= 1:
-        raise ValueError(f"cosine: min_factor must be between 0 and 1, got {min_factor!r}.")
+    whole("cosine: total_steps", total_steps, low=1)
+    number("cosine: min_factor", min_factor, low=0, high=1)
     return lambda t: min_factor + (1 - min_factor) * (1 + math.cos(math.pi * min(t, total_steps)
                                                                    / total_steps)) / 2
 
@@ -60,7 +53,7 @@ def linear_warmup(warmup_steps, then=None):
     the rate reaches its full value at step W - 1. The following schedule starts its own clock
     at 0, so linear_warmup(100, then=cosine(900)) is 1,000 steps in all.
     """
-    _positive("linear_warmup: warmup_steps", warmup_steps, integer=True)
+    whole("linear_warmup: warmup_steps", warmup_steps, low=1)
     if then is not None and not callable(then):
         raise TypeError("linear_warmup: then must be a schedule (a function of the step).")
     after = then or constant()

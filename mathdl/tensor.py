@@ -70,8 +70,9 @@ def _as_array(data, dtype=None):
 class Tensor:
     """An n-dimensional array of numbers, with an optional gradient and the op that produced it.
 
-    The arithmetic and math methods (`+`, `@`, `exp`, `sum`, ...) are defined in `ops.py`, each next
-    to its derivative.
+    The arithmetic and math methods (`+`, `@`, `exp`, `sum`, ...) are attached in `ops.py`, each
+    right below the operation that computes it and its derivative (`__mul__` under `class Mul`),
+    so `ops.py` is part of this class: the one module that uses its private `_make` and `_ctx`.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "_ctx", "__weakref__")
@@ -98,6 +99,7 @@ class Tensor:
     size = property(attrgetter("data.size"))
     dtype = property(attrgetter("data.dtype"))
     T = property(lambda self: self.transpose())
+    grad_fn = property(attrgetter("_ctx"))   # the Function that made this tensor; None for a leaf
 
     def __len__(self):
         return len(self.data)
@@ -141,9 +143,6 @@ class Tensor:
                 leaf.grad += g
 
 
-_make = Tensor._make
-
-
 def tensor(data, requires_grad=False, dtype=None):
     """Create a Tensor (float64 unless you pass float32 data or `dtype`) holding its own copy of
     `data`, so that changing your array later cannot change the tensor, nor the other way round."""
@@ -153,11 +152,12 @@ def tensor(data, requires_grad=False, dtype=None):
     return t
 
 
-def topological_order(roots):
+def topological_order(roots, constants=False):
     """Every tensor that `roots` depend on through recorded ops, inputs before outputs.
 
     An iterative depth-first walk with an explicit stack, so a chain of 100,000 ops needs no
-    recursion, and each node is visited once (linear time).
+    recursion, and each node is visited once (linear time). `constants=True` also keeps the leaves
+    that need no gradient, and walks inputs in argument order (for drawing: in a + b, a first).
     """
     order, seen = [], set()  # Tensors hash by identity (see Tensor.__hash__)
     stack = [(r, False) for r in roots]
@@ -171,7 +171,10 @@ def topological_order(roots):
                 order.append(node)
                 continue
             stack.append((node, True))
-            for t in node._ctx.inputs:
+            if constants:   # the first input is pushed last, so popped and walked first
+                stack.extend((t, False) for t in reversed(node._ctx.inputs) if t not in seen)
+                continue
+            for t in node._ctx.inputs:   # the hot path of backward
                 if t.requires_grad and t not in seen:
                     stack.append((t, False))
     return order

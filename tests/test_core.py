@@ -316,7 +316,7 @@ def test_no_grad_records_nothing_and_comparisons_carry_no_gradient():
     x = md.tensor([1.0, -2.0], requires_grad=True)
     with md.no_grad():
         y = x * 2
-    assert not y.requires_grad and y._ctx is None
+    assert not y.requires_grad and y.grad_fn is None
     mask = x > 0
     assert not mask.requires_grad and mask.data.tolist() == [True, False]
     assert (x == md.tensor([1.0, 0.0])).data.tolist() == [True, False]
@@ -333,6 +333,50 @@ def test_numpy_array_on_the_left_defers_to_tensor():
     x = md.tensor([1.0, 2.0], requires_grad=True)
     y = np.array([3.0, 4.0]) * x
     assert isinstance(y, md.Tensor) and y.requires_grad
+
+
+def test_grad_fn_is_the_function_that_made_a_tensor():
+    x = md.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2).sum()
+    assert isinstance(y.grad_fn, md.ops.Sum) and y.grad_fn.output is y
+    assert isinstance(y.grad_fn.inputs[0].grad_fn, md.ops.Mul) and x.grad_fn is None
+
+
+def test_topological_order_skips_constants_unless_asked_and_then_keeps_argument_order():
+    from mathdl.tensor import topological_order
+    a, b, c = md.tensor(2.0, requires_grad=True), md.tensor(3.0, requires_grad=True), md.tensor(5.0)
+    s = a * c                 # c is a constant: no gradient, so backward skips it
+    t = s + b
+    ids = lambda order: [id(n) for n in order]   # noqa: E731 (Tensors compare elementwise)
+    order = ids(topological_order([t]))
+    assert sorted(order) == sorted(ids([a, s, b, t])) and order[-1] == id(t)
+    assert order.index(id(a)) < order.index(id(s))
+    assert ids(topological_order([t], constants=True)) == ids([a, c, s, b, t])
+
+
+def test_each_tensor_method_is_attached_right_below_its_operation():
+    """A reader finds `__mul__` under `class Mul`: every assignment of a Tensor method in ops.py
+    follows its Function's class at once and uses it (comparisons, which have no Function, and
+    ScatterAdd, backward-only, are the exceptions)."""
+    import ast
+    import inspect
+    body = ast.parse(inspect.getsource(md.ops)).body
+    attached, owner = {}, None     # owner: the class just above, while assignments continue
+    for stmt in body:
+        targets = [t for a in ast.walk(stmt) if isinstance(a, ast.Assign) for t in a.targets]
+        names = [e.attr for t in targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])
+                 if isinstance(e, ast.Attribute) and getattr(e.value, "id", "") == "Tensor"]
+        if not names or names[0] == "__lt__":
+            owner = stmt if isinstance(stmt, ast.ClassDef) else None
+            continue
+        assert owner is not None, f"Tensor.{names[0]} is not right below its operation"
+        used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+        assert owner.name in used, f"Tensor.{names[0]} is below {owner.name} but does not use it"
+        attached.setdefault(owner.name, []).extend(names)
+    functions = {c.name for c in body if isinstance(c, ast.ClassDef) and c.name != "Function"}
+    assert functions - set(attached) == {"ScatterAdd"}
+    assert {"__add__", "__rpow__", "__matmul__", "exp", "softmax", "sum", "__getitem__"} <= {
+        n for names in attached.values() for n in names}
 
 
 # ---- errors that teach --------------------------------------------------------------------------

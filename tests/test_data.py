@@ -71,6 +71,8 @@ def test_adjacency_matrix_builder_and_its_errors():
         data.adjacency_matrix([[0, 3]], 3)
     with pytest.raises(ValueError, match=r"shape \(m, 2\)"):
         data.adjacency_matrix([0, 1, 2], 3)
+    with pytest.raises(ValueError, match="n_nodes must be a whole number >= 0, got 3.5"):
+        data.adjacency_matrix([[0, 1]], 3.5)
     with pytest.raises(ValueError, match="integer array"):
         data.adjacency_matrix([[0.5, 1.0]], 3)
 
@@ -146,21 +148,24 @@ def test_blobs_centres_count_or_array():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: data.make_moons(n=0), "n must be an integer >= 1, got 0"),
-    (lambda: data.make_moons(n=-5), "n must be an integer >= 1"),
-    (lambda: data.make_xor(n=2.5), "n must be an integer"),
-    (lambda: data.make_blobs(n=True), "n must be an integer"),
-    (lambda: data.make_moons(noise=-0.1), "noise .* must be a finite number >= 0"),
+    (lambda: data.make_moons(n=0), "n must be a whole number >= 1, got 0."),
+    (lambda: data.make_moons(n=-5), "n must be a whole number >= 1"),
+    (lambda: data.make_xor(n=2.5), "n must be a whole number"),
+    (lambda: data.make_blobs(n=True), "n must be a whole number .* got True"),
+    (lambda: data.make_moons(noise=-0.1), r"noise \(the standard deviation .*\) must be a finite "
+                                         r"number in \[0, ∞\), got -0.1."),
     (lambda: data.make_spirals(noise=float("nan")), "noise"),
-    (lambda: data.make_spirals(classes=1), "classes must be an integer >= 2"),
-    (lambda: data.make_spirals(classes=2.0), "classes must be an integer"),
-    (lambda: data.make_spirals(turns=0), "turns must be a positive"),
-    (lambda: data.make_spirals(turns="two"), "turns must be a positive"),
-    (lambda: data.make_moons(seed="abc"), "seed must be an integer"),
+    (lambda: data.make_spirals(classes=1), "classes must be a whole number >= 2"),
+    (lambda: data.make_spirals(classes=2.0), "classes must be a whole number"),
+    (lambda: data.make_spirals(turns=0), r"turns .* must be a finite number in \(0, ∞\)"),
+    (lambda: data.make_spirals(turns="two"), "turns .* got 'two'"),
+    (lambda: data.make_moons(seed="abc"), "seed must be a whole number >= 0"),
+    (lambda: data.make_moons(seed=-1), "seed must be a whole number >= 0, got -1"),
     (lambda: data.make_moons(n=1), "n=1 samples cannot cover 2 classes"),
     (lambda: data.make_xor(n=3), "cannot cover 4 classes"),
     (lambda: data.make_blobs(centers=[[1, 2, 3]]), r"shape \(k, 2\)"),
-    (lambda: data.make_blobs(centers=0), "centers must be an integer >= 1"),
+    (lambda: data.make_blobs(centers=0), "centers must be a whole number >= 1"),
+    (lambda: data.make_blobs(centers=2.0), "centers must be a whole number >= 1, got 2.0"),
 ])
 def test_bad_input_raises_one_clear_sentence(call, message):
     with pytest.raises(ValueError, match=message):
@@ -189,10 +194,11 @@ def test_train_test_split_keeps_samples_with_their_labels():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: data.train_test_split(np.zeros((4, 2)), np.zeros(3)), "4 samples but y has 3"),
-    (lambda: data.split_indices(10, test_fraction=1.0), "strictly between 0 and 1"),
-    (lambda: data.split_indices(10, test_fraction=0), "strictly between 0 and 1"),
-    (lambda: data.split_indices(10, test_fraction="half"), "strictly between 0 and 1"),
-    (lambda: data.split_indices(1), "n must be an integer >= 2"),
+    (lambda: data.split_indices(10, test_fraction=1.0),
+     r"test_fraction must be a finite number in \(0, 1\), got 1.0."),
+    (lambda: data.split_indices(10, test_fraction=0), r"test_fraction .* \(0, 1\)"),
+    (lambda: data.split_indices(10, test_fraction="half"), r"test_fraction .* \(0, 1\)"),
+    (lambda: data.split_indices(1), "n must be a whole number >= 2"),
 ])
 def test_split_errors(call, message):
     with pytest.raises(ValueError, match=message):

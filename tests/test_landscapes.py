@@ -29,13 +29,17 @@ def test_unknown_name_is_one_sentence_listing_the_valid_names():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: ls.quadratic(condition_number=0.5), "condition_number must be a finite number >= 1"),
+    (lambda: ls.quadratic(condition_number=0.5),
+     r"condition_number must be a finite number in \[1, ∞\), got 0.5."),
     (lambda: ls.quadratic(angle=float("nan")), "angle"),
-    (lambda: ls.quadratic(L=0), "L .* > 0"),
-    (lambda: ls.rosenbrock(b=-1), "b must be a finite number > 0"),
+    (lambda: ls.quadratic(L=0),
+     r"L \(the largest eigenvalue\) must be a finite number in \(0, ∞\)"),
+    (lambda: ls.rosenbrock(b=-1), r"b must be a finite number in \(0, ∞\), got -1."),
+    (lambda: ls.rosenbrock(a=True), "a must be a finite number, got True."),
     (lambda: ls.plateau(width=0), "width"),
     (lambda: ls.double_well(tilt=2), "tilt must lie strictly between"),
-    (lambda: ls.get("rosenbrock").grid(1), "grid needs an integer"),
+    (lambda: ls.get("rosenbrock").grid(1), r"grid: n \(the number of points per side\) must be a "
+                                           r"whole number >= 2, got 1."),
     (lambda: ls.get("beale")(np.zeros(3)), "last axis of length 2"),
     (lambda: ls.get("beale")(md.tensor(np.zeros((2, 2)))), r"shape \(2,\)"),
     (lambda: ls.get("beale").gradient([1.0, 2.0, 3.0]), r"shape \(2,\)"),

@@ -141,10 +141,15 @@ def test_mlp_learns_xor():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: nn.Linear(0, 3), "in_features must be a positive whole number"),
+    (lambda: nn.Linear(0, 3), "Linear: in_features must be a whole number >= 1, got 0."),
+    (lambda: nn.Linear(2, True), "out_features must be a whole number >= 1, got True"),
+    (lambda: nn.Linear(2.0, 3), "in_features must be a whole number >= 1, got 2.0"),
+    (lambda: nn.Linear(2, 3, seed=-1), "seed must be a whole number >= 0, got -1"),
     (lambda: nn.Linear(2, 3, init="lecun"), "unknown init 'lecun'"),
     (lambda: nn.MLP([3]), "at least an input and an output"),
-    (lambda: nn.MLP([3, 1], activation="gelu"), "unknown activation 'gelu'; choose one of relu"),
+    (lambda: nn.MLP([3, 1], activation="swish"),
+     "unknown MLP activation 'swish'; choose one of: relu, tanh, sigmoid."),
+    (lambda: nn.MLP([3, 1], activation="tahn"), "'tahn' \\(did you mean 'tanh'\\?\\)"),
     (lambda: nn.Linear(3, 2)(md.tensor(np.ones((4, 5)))),
      r"input has shape \(4, 5\) but this layer expects 3 features"),
 ])
@@ -241,6 +246,25 @@ def test_binary_cross_entropy_is_exact_for_logits_of_plus_minus_1000(via_sigmoid
     loss.backward()
     assert loss.item() == pytest.approx(500.0)
     np.testing.assert_allclose(z.grad, [0, 0, 0.25, -0.25])
+
+
+def test_binary_cross_entropy_recognises_a_sigmoid_by_its_class_not_its_name():
+    class SteepSigmoid(md.ops.Sigmoid):      # a subclass is a sigmoid: the logits path is taken
+        pass
+
+    class Sigmoid(md.ops.Function):          # only the name: clip(x, 0, 1), read as probabilities
+        def forward(self, x):
+            return np.clip(x, 0.0, 1.0)
+
+        def backward(self, g):
+            return (g * ((self.inputs[0].data > 0) & (self.inputs[0].data < 1)),)
+
+    z = md.tensor([100.0, -100.0], requires_grad=True)
+    loss = nn.binary_cross_entropy(SteepSigmoid.apply(z), [0.0, 1.0])   # σ(±100) is 1 or 0
+    assert loss.item() == pytest.approx(100.0)        # from the logits: finite, exact
+    x = md.tensor([0.25, 0.5], requires_grad=True)
+    loss = nn.binary_cross_entropy(Sigmoid.apply(x), [1.0, 0.0])
+    assert loss.item() == pytest.approx(-(np.log(0.25) + np.log(0.5)) / 2)   # not σ(0.25) …
 
 
 def test_binary_cross_entropy_of_certain_correct_probabilities_is_zero_not_nan():

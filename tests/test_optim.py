@@ -177,7 +177,9 @@ W = md.tensor([1.0], requires_grad=True)
     (lambda: optim.SGD([W], lr=-0.1), ValueError, r"learning rate must be a finite number in \[0"),
     (lambda: optim.Adam([W], lr=float("nan")), ValueError, "learning rate .* got nan"),
     (lambda: optim.RMSprop([W], lr=math.inf), ValueError, "learning rate .* got inf"),
-    (lambda: optim.SGD([W], lr=0.1, momentum=1.0), ValueError, r"momentum .* \[0.0, 1.0\)"),
+    (lambda: optim.SGD([W], lr=0.1, momentum=1.0), ValueError,
+     r"momentum must be a finite number in \[0, 1\), got 1.0."),
+    (lambda: optim.SGD([W], lr=True), ValueError, "learning rate .* got True"),
     (lambda: optim.SGD([W], lr=0.1, momentum=-0.5), ValueError, "momentum"),
     (lambda: optim.SGD([W], lr=0.1, nesterov=True), ValueError, "nesterov=True needs a momentum"),
     (lambda: optim.SGD([], lr=0.1), ValueError, "empty list of parameters"),
@@ -188,8 +190,9 @@ W = md.tensor([1.0], requires_grad=True)
     (lambda: optim.Adam([W], betas=(0.9,)), ValueError, "betas must be a pair"),
     (lambda: optim.Adagrad([W], weight_decay=-1), ValueError, "weight_decay"),
     (lambda: optim.get("lbfgs", [W], lr=0.1), ValueError,
-     "Unknown optimizer 'lbfgs'; valid names are gd, sgd, momentum, nesterov, adagrad, rmsprop, "
-     "adam, adamw"),
+     "unknown optimizer 'lbfgs'; choose one of: gd, sgd, momentum, nesterov, adagrad, rmsprop, "
+     "adam, adamw."),
+    (lambda: optim.get("ADAMW ", [W]), ValueError, r"'adamw ' \(did you mean 'adamw'\?\)"),
 ])
 def test_bad_hyper_parameters_get_one_clear_sentence(make, error, message):
     with pytest.raises(error, match=message):
@@ -221,3 +224,28 @@ def test_check_finite_names_the_step_and_the_two_over_L_hint():
             opt.zero_grad()
             loss.backward()
             opt.step()
+
+
+def test_the_registry_lists_every_optimizer_with_a_label_and_its_tunable_at_its_true_default():
+    assert optim.names() == ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+                             "adamw"]
+    for name, entry in optim.OPTIMIZERS.items():
+        assert entry.label and isinstance(entry.label, str)
+        t = entry.tunable
+        if t is None:
+            continue
+        assert t.low <= t.default <= t.high
+        opt = optim.get(name, [md.tensor([1.0], requires_grad=True)], lr=0.1)
+        value = opt.betas[0] if t.keyword == "beta1" else getattr(opt, t.keyword)
+        assert value == t.default, name        # the slider starts where the optimizer does
+        optim.get(name, [md.tensor([1.0], requires_grad=True)], lr=0.1,
+                  **{t.keyword: t.high})       # the whole range is accepted
+
+
+def test_adam_takes_beta1_alone_and_keeps_beta2():
+    opt = optim.get("adam", [md.tensor([1.0], requires_grad=True)], beta1=0.5)
+    assert opt.betas == (0.5, 0.999) and opt.lr == 1e-3
+    opt = optim.get("adamw", [md.tensor([1.0], requires_grad=True)], beta1=0.5, betas=(0.9, 0.99))
+    assert opt.betas == (0.5, 0.99) and opt.weight_decay == 0.01
+    with pytest.raises(ValueError, match="beta1"):
+        optim.get("adam", [md.tensor([1.0], requires_grad=True)], beta1=1.0)

@@ -70,10 +70,15 @@ def test_scheduled_gradient_descent_uses_the_scheduled_rate_in_its_update():
 
 
 @pytest.mark.parametrize("make, error, message", [
-    (lambda: S.step_decay(0), ValueError, "step_size must be a positive whole number, got 0"),
-    (lambda: S.step_decay(2.5), ValueError, "step_size must be a positive whole number"),
-    (lambda: S.exponential(-0.5), ValueError, "gamma must be a positive finite number"),
-    (lambda: S.cosine(10, min_factor=2), ValueError, "min_factor must be between 0 and 1"),
+    (lambda: S.step_decay(0), ValueError,
+     "step_decay: step_size must be a whole number >= 1, got 0."),
+    (lambda: S.step_decay(2.5), ValueError, "step_size must be a whole number >= 1, got 2.5"),
+    (lambda: S.cosine(True), ValueError, "total_steps must be a whole number >= 1, got True"),
+    (lambda: S.exponential(-0.5), ValueError,
+     r"exponential: gamma must be a finite number in \(0, ∞\), got -0.5."),
+    (lambda: S.cosine(10, min_factor=2), ValueError,
+     r"cosine: min_factor must be a finite number in \[0, 1\], got 2."),
+    (lambda: S.cosine(10, min_factor="0"), ValueError, "min_factor .* got '0'"),
     (lambda: S.linear_warmup(np.nan), ValueError, "warmup_steps"),
     (lambda: S.linear_warmup(5, then=0.5), TypeError, "then must be a schedule"),
     (lambda: S.Scheduler(object(), S.constant()), TypeError, "optimizer with an lr"),

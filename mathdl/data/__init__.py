@@ -17,28 +17,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..checks import generator, is_number, number, positive, whole
+
 HERE = Path(__file__).parent
-
-
-# --------------------------------------------------------------------------- input checks
-def _check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
-    return int(value)
-
-
-def _check_noise(noise):
-    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.number)) \
-            or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise is the standard deviation of Gaussian noise added to each "
-                         f"coordinate, so it must be a finite number >= 0, got {noise!r}.")
-    return float(noise)
-
-
-def _check_seed(seed):
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise ValueError(f"seed must be an integer (or None for fresh randomness), got {seed!r}.")
-    return np.random.default_rng(seed)
+_NOISE = "noise (the standard deviation of the Gaussian noise added to each coordinate)"
 
 
 def _class_sizes(n, k):
@@ -64,7 +46,7 @@ def make_moons(n=200, noise=0.1, seed=0):
 
     Returns ``(X, y)``: X float64 of shape (n, 2), y int64 of shape (n,), shuffled.
     """
-    n, noise, rng = _check_int("n", n, 1), _check_noise(noise), _check_seed(seed)
+    n, noise, rng = whole("n", n, low=1), number(_NOISE, noise, low=0), generator(seed)
     n0, n1 = _class_sizes(n, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
     upper = np.column_stack([np.cos(t0), np.sin(t0)])
@@ -78,10 +60,9 @@ def make_spirals(n=300, classes=2, noise=0.1, seed=0, turns=1.0):
     A point at fraction t in [0, 1] along arm c sits at radius t and angle
     2*pi*c/classes + 2*pi*turns*t.  Returns ``(X, y)`` as in :func:`make_moons`.
     """
-    n, noise, rng = _check_int("n", n, 1), _check_noise(noise), _check_seed(seed)
-    k = _check_int("classes", classes, 2)
-    if not isinstance(turns, (int, float, np.number)) or not np.isfinite(turns) or turns <= 0:
-        raise ValueError(f"turns must be a positive number of revolutions, got {turns!r}.")
+    n, noise, rng = whole("n", n, low=1), number(_NOISE, noise, low=0), generator(seed)
+    k = whole("classes", classes, low=2)
+    positive("turns (the number of revolutions)", turns)
     arms = []
     for c, m in enumerate(_class_sizes(n, k)):
         t = np.linspace(0, 1, m)
@@ -97,7 +78,7 @@ def make_xor(n=200, noise=0.1, seed=0):
 
     Returns ``(X, y)`` as in :func:`make_moons`.
     """
-    n, noise, rng = _check_int("n", n, 1), _check_noise(noise), _check_seed(seed)
+    n, noise, rng = whole("n", n, low=1), number(_NOISE, noise, low=0), generator(seed)
     corners = np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]], dtype=np.float64)
     sizes = _class_sizes(n, 4)
     clusters = [np.repeat(corners[[i]], m, axis=0) for i, m in enumerate(sizes)]
@@ -112,9 +93,9 @@ def make_blobs(n=200, centers=3, noise=0.5, seed=0):
 
     Returns ``(X, y)`` as in :func:`make_moons`.
     """
-    n, noise, rng = _check_int("n", n, 1), _check_noise(noise), _check_seed(seed)
-    if isinstance(centers, (int, np.integer)) and not isinstance(centers, bool):
-        k = _check_int("centers", centers, 1)
+    n, noise, rng = whole("n", n, low=1), number(_NOISE, noise, low=0), generator(seed)
+    if is_number(centers):
+        k = whole("centers", centers, low=1)
         angle = 2 * np.pi * np.arange(k) / k
         centers = 2.0 * np.column_stack([np.cos(angle), np.sin(angle)])
     else:
@@ -134,13 +115,10 @@ def split_indices(n, test_fraction=0.2, seed=0):
     The two index arrays are disjoint and together contain every index once: a partition of
     the samples.  ``round(test_fraction * n)`` indices go to the test part.
     """
-    n = _check_int("n", n, 2)
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float, np.number)) \
-            or not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be a number strictly between 0 and 1, "
-                         f"got {test_fraction!r}.")
+    n = whole("n", n, low=2)
+    number("test_fraction", test_fraction, low=0, high=1, low_open=True, high_open=True)
     n_test = min(max(round(test_fraction * n), 1), n - 1)   # both parts non-empty
-    order = _check_seed(seed).permutation(n)
+    order = generator(seed).permutation(n)
     return np.sort(order[n_test:]), np.sort(order[:n_test])
 
 
@@ -180,7 +158,7 @@ class Graph(NamedTuple):
 def adjacency_matrix(edges, n_nodes):
     """The symmetric adjacency matrix A of an undirected graph: A[i, j] = A[j, i] = 1 exactly
     when {i, j} is an edge (float64, zeros on the diagonal unless an edge is a self-loop)."""
-    edges = np.asarray(edges)
+    n_nodes, edges = whole("n_nodes", n_nodes, low=0), np.asarray(edges)
     if edges.ndim != 2 or edges.shape[1] != 2 or (edges.size and not
                                                   np.issubdtype(edges.dtype, np.integer)):
         raise ValueError(f"edges must be an integer array of shape (m, 2), one edge per row, "

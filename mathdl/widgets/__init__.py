@@ -8,6 +8,7 @@ import importlib
 
 WIDGETS = {"ChainRuleStepper": "chain_rule", "EntropyExplorer": "entropy",
            "GradientDescentExplorer": "explorer",
+           "LinearMapExplorer": "linear_map", "PerceptronExplorer": "perceptron",
            "SliderFigure": "slider_figure"}
 __all__ = list(WIDGETS)
 

@@ -59,8 +59,10 @@ points, with its squared error::
 
 ``LineExplorer()`` shows the sliders, the picture and the table; ``lx.set(a=0.75)`` or a drag
 moves the line; ``lx.error`` reads the model. A view may also define ``actions`` (buttons and
-the like, each with the function it calls), ``warning()`` (the banner's text),
-``update_controls()`` (enable, disable or hide controls after a change), ``value_of(name)``
+the like, each with the function it calls), ``commands`` (the model's methods it offers, such
+as ``step``: ``view.step()`` steps the model, then repaints), ``warning()`` (the banner's text),
+``fit_controls()`` (options and ranges that follow the model, set before the controls get its
+values), ``update_controls()`` (enable, disable or hide controls after a change), ``value_of(name)``
 (when a setting is not an attribute of the model), ``describe()`` (the picture's text
 alternative) and ``static_png()`` (the picture a viewer without a kernel shows).
 
@@ -90,8 +92,8 @@ from .. import checks
 from ..plotting import BOOK_RC, COLORS
 
 __all__ = ["Widget", "Picture", "canvas", "png_bytes", "on_main_thread", "same_notch",
-           "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_slider", "menu",
-           "button", "toggle", "play", "row", "column", "COLORS", "checks"]
+           "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_range",
+           "log_slider", "menu", "button", "toggle", "play", "row", "column", "COLORS", "checks"]
 
 
 def ipywidgets():
@@ -147,10 +149,20 @@ def draw_order(fig, artists):
 def _extent(artist, renderer, height):
     """The pixels ``artist`` can touch, as numpy (row, column) slices' bounds, padded for
     antialiasing and line width; None for an artist that paints nothing."""
+    from matplotlib.collections import Collection
+    from matplotlib.transforms import Bbox
     if not artist.get_visible():
         return None
-    b = artist.get_window_extent(renderer)
-    if not (np.all(np.isfinite(b.bounds)) and b.width >= 0 and b.height >= 0):
+    clip = artist.get_clip_box() if artist.get_clip_on() else None
+    if isinstance(artist, Collection):   # its extent leaves out arrows and marker sizes:
+        b = clip                         # take all it may paint
+    else:
+        b = artist.get_window_extent(renderer)
+        if clip is not None and all(map(math.isfinite, b.extents)):
+            b = Bbox.intersection(b, clip)   # it paints only inside its clip box
+            if b is None:
+                return None
+    if b is None or not (all(map(math.isfinite, b.extents)) and b.width >= 0 and b.height >= 0):
         return (0, 0, 10 ** 6, 10 ** 6)        # unknown: the whole figure
     width = getattr(artist, "get_linewidth", lambda: 0)()
     pad = 3 + math.ceil(renderer.points_to_pixels(float(np.max(width, initial=0))))
@@ -208,6 +220,7 @@ class Picture:
             self._still_artists = set(fig.findobj()) - set(moving)
             self._limits = {ax: ax.viewLim.bounds for ax in fig.axes}
             self._still, self._bases = np.array(self._buffer()), {}
+            self._renderer = fig.canvas.get_renderer()
             self._paint_all()
 
     def _buffer(self):
@@ -234,6 +247,8 @@ class Picture:
 
     def _paint(self):
         """Repaint what ``move()`` changed; False when the figure must be built again."""
+        if self.fig.canvas.get_renderer() is not self._renderer:
+            return False                         # a new canvas (savefig at another dpi, say)
         changed = self._moved()
         dirty, new = [], [a for a in changed if a not in self._extents]
         if new:                                  # e.g. a legend made anew by ax.legend()
@@ -246,11 +261,12 @@ class Picture:
             for a in set(self._moving) - set(kept):   # replaced, no longer in the figure
                 dirty.append(self._extents.pop(a))
             self._moving = kept
-        moved_axes = [ax for ax in self.fig.axes if ax.viewLim.bounds != self._limits.get(ax)]
+        moved = [ax for ax in self.fig.axes if ax.viewLim.bounds != self._limits.get(ax)]
         self.paints += 1
-        if moved_axes:
-            self._redraw_axes(moved_axes)
-            return True
+        if moved:     # the still picture changes there, and whatever moves in those axes
+            dirty.append(self._redraw_axes(moved))
+            changed = [*changed, *(a for a in self._moving if a.axes in moved
+                                   and a not in changed)]
         renderer, buf = self.fig.canvas.get_renderer(), self._buffer()
         dirty = [r for r in dirty if r is not None]
         for a in changed:
@@ -272,22 +288,25 @@ class Picture:
         return True
 
     def _redraw_axes(self, axes):
-        """Some axes changed their limits: draw them again over a picture of the rest."""
-        key = frozenset(axes)
-        if key not in self._bases:               # the still parts without those axes, once
+        """Some axes changed their limits: draw them again into the picture of the still parts
+        (over a picture of the rest, made once); return the rectangle where it changed."""
+        key, buf = frozenset(axes), self._buffer()
+        shown = np.array(buf)
+        if key not in self._bases:
             for ax in axes:
                 ax.set_visible(False)
             self.fig.canvas.draw()
             for ax in axes:
                 ax.set_visible(True)
-            self._bases[key] = np.array(self._buffer())
-        buf = self._buffer()
+            self._bases[key] = np.array(buf)
         buf[...] = self._bases[key]
         for ax in axes:                          # Axes.draw leaves out the moving (animated) parts
             self.fig.draw_artist(ax)
-        self._still[...] = buf
+        rows, cols = np.nonzero(np.any(buf != self._still, axis=-1))
+        self._still[...], buf[...] = buf, shown
         self._limits = {ax: ax.viewLim.bounds for ax in self.fig.axes}
-        self._paint_all()
+        if rows.size:
+            return rows.min(), cols.min(), rows.max() + 1, cols.max() + 1
 
 
 # ---- controls --------------------------------------------------------------------------------
@@ -313,14 +332,15 @@ def on_main_thread(callback):
     return run
 
 
-def same_notch(control, value):
-    """True when ``control.value`` is only the browser's rounding of ``value``.
+def same_notch(control, value, new=None):
+    """True when ``control.value`` (or ``new``, a value it took) is only the browser's rounding
+    of ``value``.
 
     A slider in the browser snaps the value it is given to its own grid (a log slider's to
     steps of the exponent) and sends the snapped value back; that echo is not a reader's move
     and must not replace the exact value set in code (lr 0.05 would become 0.0501).
     """
-    new, step = control.value, getattr(control, "step", None) or 0
+    new, step = control.value if new is None else new, getattr(control, "step", None) or 0
     if not (checks.is_number(new) and checks.is_number(value)):
         return new == value
     if isinstance(control, ipywidgets().FloatLogSlider):
@@ -338,15 +358,21 @@ def slider(low, high, step, description="", value=None, whole=False):
                 description=description, continuous_update=True)
 
 
+def log_range(value, low, high, step=0.01):
+    """The exponents (min, max) of a log slider over about [low, high] (widened to take
+    ``value``) whose grid passes through ``value``."""
+    e, low, high = math.log10(value), min(low, value), max(high, value)
+    return (e - math.ceil(round((e - math.log10(low)) / step, 6)) * step,
+            e + math.ceil(round((math.log10(high) - e) / step, 6)) * step)
+
+
 def log_slider(value, low, high, description="", step=0.01, fmt=".3g"):
     """A slider over [low, high] on a log scale whose grid passes through ``value``, so the
-    number set in code is the number the slider shows (2.1, not 2.09)."""
-    W = ipywidgets()
-    e = math.log10(value)
-    lo = e - math.ceil(round((e - math.log10(low)) / step, 6)) * step
-    hi = e + math.ceil(round((math.log10(high) - e) / step, 6)) * step
-    return W.FloatLogSlider(value=value, min=lo, max=hi, step=step, base=10,
-                            description=description, readout_format=fmt)
+    number set in code is the number the slider shows (2.1, not 2.09); for a later value,
+    set its ``min, max = log_range(value, low, high, step)``."""
+    lo, hi = log_range(value, low, high, step)
+    return ipywidgets().FloatLogSlider(value=value, min=lo, max=hi, step=step, base=10,
+                                       description=description, readout_format=fmt)
 
 
 def menu(options, description="", value=None):
@@ -428,6 +454,7 @@ class Widget:
     size = (6.4, 4.0)     # the figure, in inches (100 px each)
     tight = True          # lay the first figure out with tight_layout (False: draw places axes)
     moving = ()           # settings whose change only moves parts (the others rebuild)
+    commands = ()         # the model's methods the view offers, each followed by a repaint
     setting_word = "setting"   # what set() calls its names in an error ("slider", …)
 
     def __init__(self, model, settings=None, actions=None):
@@ -460,6 +487,10 @@ class Widget:
         """Text for the banner above the picture ('' for none)."""
         return ""
 
+    def fit_controls(self):
+        """Fit options and ranges to the model before the controls get its values (nothing by
+        default): a menu of the model's current choices, a slider over its current range."""
+
     def update_controls(self):
         """Enable, disable or hide controls after a change (nothing by default)."""
 
@@ -491,6 +522,7 @@ class Widget:
         """Show the model's state: controls, picture, banner and readout."""
         self._syncing = True
         try:
+            self.fit_controls()
             for name in self._settings:
                 value, control = self.value_of(name), self.controls[name]
                 if control.value != value and not same_notch(control, value):
@@ -504,7 +536,7 @@ class Widget:
         self.panel.value = self.readout()
 
     def _on_control(self, name, change):
-        if self._syncing or same_notch(self.controls[name], self.value_of(name)):
+        if self._syncing or same_notch(self.controls[name], self.value_of(name), change["new"]):
             return                                   # our own update, or the browser's echo
         try:
             self.set(**{name: change["new"]})
@@ -522,10 +554,18 @@ class Widget:
         return self.picture.fig
 
     def __getattr__(self, name):
-        """Whatever the view does not define is read from the model (``view.error``)."""
+        """Whatever the view does not define is read from the model (``view.error``); a
+        model's method named in ``commands`` repaints after it ran (unless ``redraw=False``)."""
         if name == "model" or name.startswith("__"):
             raise AttributeError(name)
-        return getattr(self.model, name)
+        found = getattr(self.model, name)
+        return functools.partial(self._command, found) if name in self.commands else found
+
+    def _command(self, method, *args, redraw=True, **kwargs):
+        result = method(*args, **kwargs)
+        if redraw:
+            self.refresh()
+        return result
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
