@@ -166,8 +166,20 @@ def test_moves_repaint_without_rebuilding_and_match_a_full_draw():
     ee.set(q=(0, 1, 1))                             # an infinite cross-entropy
     np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
     assert ee.picture.builds == 1 and "infinite" in ee.banner.value
+    for base, unit in (("e", "nats"), (10, "hartleys"), (2, "bits")):   # a new unit: limits
+        ee.set(base=base)                                                 # and labels move
+        np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
+        assert ee.figure.axes[1].get_ylabel() == f"surprisal ({unit})"
+        assert ee.figure.axes[2].get_xlabel() == unit
+        assert ee.figure.axes[1].get_ylim()[1] == pytest.approx(7 * math.log(2, ee.base))
+    assert ee.picture.builds == 1
     ee.set(p=(1, 2), q=None)                        # two outcomes: a new figure
     assert ee.picture.builds == 2 and ee.q is None
+    ee.set(base="e", q=(0.3, 0.7))                  # the binary curve in nats, no rebuild
+    np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
+    curve = ee.figure.axes[2].get_lines()[0]
+    assert max(curve.get_ydata()) == pytest.approx(math.log(2))
+    assert ee.figure.axes[2].get_ylabel() == "nats" and ee.picture.builds == 2
 
 
 def test_two_outcomes_mark_p_on_the_binary_entropy_curve_and_q_on_its_tangent():
@@ -190,6 +202,8 @@ def test_two_outcomes_mark_p_on_the_binary_entropy_curve_and_q_on_its_tangent():
     assert [line.get_visible() for line in (tangent, gap, touch, dots)] == [0, 0, 0, 1]
     assert len(dots.get_xdata()) == 1
     assert not any(b.get_visible() for b in ee.figure.axes[0].patches[2:])   # no q bars
+    centres = [b.get_x() + b.get_width() / 2 for b in ee.figure.axes[0].patches[:2]]
+    assert centres == pytest.approx([0, 1]) and ee.figure.axes[0].get_title() == "pᵢ"
 
 
 def test_the_totals_bar_stacks_kl_on_the_entropy():
@@ -202,6 +216,17 @@ def test_the_totals_bar_stacks_kl_on_the_entropy():
     ee.set(q=None)
     assert h_row.get_visible() and not h_part.get_visible() and not kl_part.get_visible()
     assert "no q: press 'compare with q'" in [t.get_text() for t in ee.figure.axes[2].texts]
+
+
+def test_surprisals_beyond_the_axis_are_written_at_its_top():
+    ee = EntropyExplorer(p=(1, 0, 0))                   # outcomes 2 and 3: infinite surprisal
+    bits = ee.figure.axes[1]
+    shown = [(t.get_text(), *t.get_position()) for t in bits.texts if t.get_text()]
+    assert shown == [("∞", 1, 7.0), ("∞", 2, 7.0)]      # centred over p's bars, at 7 bits
+    ee.set(q=(0.98, 0.01, 0.01), base="e")              # -ln 0.01 = 4.6 nats is below the top
+    shown = [(t.get_text(), *t.get_position()) for t in bits.texts if t.get_text()]
+    assert shown == [("∞", 0.8, pytest.approx(7 * math.log(2))), ("∞", 1.8, pytest.approx(
+        7 * math.log(2)))] and bits.get_ylim()[1] == pytest.approx(7 * math.log(2))
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -5,12 +5,10 @@
     ee.set(q=(0.7, 0.1, 0.1, 0.1))     # now H(p, q) and KL(p ‖ q) too; set(q=None) removes q
     ee.p, ee.q, ee.entropy, ee.cross_entropy, ee.kl, ee.surprisal, ee.figure
 
-Left, the probabilities; middle, each outcome's surprisal -log pᵢ (and -log qᵢ), with H(p),
-their p-weighted average, and H(p, q); right, H(p, q) = H(p) + KL(p ‖ q) as a stacked bar
-against the largest entropy log K, or, with two outcomes, the binary entropy curve with p on
-it (and H(p, q) on the curve's tangent at q: the gap is the KL divergence). Each slider sets
-one probability; the other outcomes keep their ratios, so p always sums to 1. The numbers
-come from ``md.info``.
+Left, p and q; middle, each outcome's surprisal -log pᵢ (and -log qᵢ), H(p) (their average)
+and H(p, q); right, H(p, q) = H(p) + KL(p ‖ q) stacked against log K, or with two outcomes the
+binary entropy curve with p on it and H(p, q) on its tangent at q (the gap is the KL). A slider
+sets one probability, the others keep their ratios. The numbers come from ``md.info``.
 """
 
 import math
@@ -110,21 +108,22 @@ class EntropyModel:
 class EntropyExplorer(tk.Widget):
     """Set p (and q) with sliders or presets; read surprisals, H(p), H(p, q) and KL(p ‖ q)."""
 
-    size, moving = (10.0, 3.4), ("p", "q")     # a new base or number of outcomes: rebuilt
+    size, moving = (10.0, 3.4), ("p", "q", "base")    # a new number of outcomes: rebuilt
 
     def __init__(self, p=(0.5, 0.3, 0.2), q=None, base=2):
-        model, W = EntropyModel(p, q, base), tk.ipywidgets()
+        model = EntropyModel(p, q, base)
         bases = [(f"{u} ({s})", b) for b, (u, s) in BASES.items()]
         actions = {name: (tk.button(name, f"p = {name}"), self._preset(make))
                    for name, make in PRESETS.items()}
-        actions["q = p"] = (tk.button("q = p", "copy p into q: KL = 0"), self._copy_p)
+        actions["q = p"] = (tk.button("q = p", "copy p into q: KL = 0"),
+                            lambda: self.model.set(q=self.model.p))
         actions["compare with q"] = (tk.toggle("compare with q"), self._toggle_q)
         actions["outcomes"] = (tk.slider(2, MAX_OUTCOMES, 1, "outcomes", model.outcomes, True),
                                self._resize)
         for which in "pq":
             for i in range(MAX_OUTCOMES):
                 control = tk.slider(0.0, 1.0, 0.01, f"{which}{i + 1}")
-                control.layout = W.Layout(width="260px")
+                control.layout.width = "260px"
                 actions[f"{which}{i + 1}"] = (control, self._slide(which, i))
         self._drawn = None
         super().__init__(model, settings={"base": tk.menu(bases, "unit")}, actions=actions)
@@ -136,9 +135,6 @@ class EntropyExplorer(tk.Widget):
             self.model.set(p=values, q=None if q is None else
                            q if len(q) == len(values) else resize(q, len(values)))
         return apply
-
-    def _copy_p(self):
-        self.model.set(q=self.model.p)
 
     def _toggle_q(self):
         on = self.controls["compare with q"].value
@@ -158,12 +154,12 @@ class EntropyExplorer(tk.Widget):
     def set(self, **values):
         """``set(p=..., q=..., base=...)``, checked before anything changes."""
         for name in values:
-            checks.choice("setting", name, ("p", "q", "base"))
+            checks.choice("setting", name, self.moving)
         self.model.set(**values)
-        self.refresh(rebuild=not set(values) <= set(self.moving))
+        self.refresh()
 
     def refresh(self, rebuild=False):
-        super().refresh(rebuild or self._drawn != (self.outcomes, self.base))
+        super().refresh(rebuild or self._drawn != self.outcomes)
 
     def update_controls(self):
         m, c = self.model, self.controls
@@ -189,10 +185,9 @@ class EntropyExplorer(tk.Widget):
 
     # -- the picture --
     def draw(self, fig):
+        """Three panels; a new unit moves parts and limits (the toolkit redraws those axes)."""
         m, k = self.model, self.model.outcomes
-        self._drawn = (k, m.base)
-        unit, log = BASES[m.base]
-        top = 7 * math.log(2, m.base)                 # the surprisal axis ends at 7 bits
+        self._drawn = k
         x, zeros = np.arange(k), np.zeros(k)
         probs, bits, totals = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.1, 1.1]})
         hatch = dict(facecolor="white", edgecolor=Q_COLOR, hatch="///", lw=1)
@@ -202,56 +197,60 @@ class EntropyExplorer(tk.Widget):
         sq = bits.bar(x + 0.2, zeros, 0.4, **hatch)
         for ax in (probs, bits):
             ax.set(xlim=(-0.6, k - 0.4), xticks=x, xticklabels=x + 1, xlabel="outcome i")
-        probs.set(ylim=(0, 1.05), ylabel="probability", title="pᵢ (solid), qᵢ (hatched)")
-        bits.set(ylim=(0, top), ylabel=f"surprisal ({unit})")
+        probs.set(ylim=(0, 1.05), ylabel="probability")
         h_line = bits.axhline(0, color=COLORS["text"], ls="--", lw=1.5)
         ce_line = bits.axhline(0, color=Q_COLOR, ls=":", lw=2.5)
-        caps = [bits.text(j + d, top, "", ha="center", va="top", fontsize=8)
+        caps = [bits.text(j + d, 0, "", ha="center", va="top", fontsize=8)
                 for j in range(k) for d in (-0.2, 0.2)]      # values above the axis' top
         if k == 2:
             t = np.linspace(0, 1, 201)
             with np.errstate(divide="ignore", invalid="ignore"):
-                h_t = -np.nan_to_num(t * np.log(t) + (1 - t) * np.log(1 - t)) / math.log(m.base)
-            totals.plot(t, h_t, color=COLORS["value"])
+                h_nats = -np.nan_to_num(t * np.log(t) + (1 - t) * np.log(1 - t))
+            curve, = totals.plot(t, h_nats, color=COLORS["value"])
             tangent, = totals.plot([0, 1], [0, 0], ":", color=Q_COLOR, lw=2.5)
             gap, = totals.plot([0, 0], [0, 0], color=KL_COLOR, lw=3, solid_capstyle="butt")
             dots, = totals.plot([], [], "o", color=COLORS["text"], ms=6)
             touch, = totals.plot([], [], "o", mfc="white", mec=Q_COLOR, mew=2, ms=7)
-            totals.set(xlim=(0, 1), ylim=(0, 2 * math.log(2, m.base)), xlabel="p₁", ylabel=unit,
-                       title="binary entropy h(p₁) (solid); dotted:\nH(p, q) for this q, "
-                             "red gap = KL")
+            totals.set(xlim=(0, 1), xlabel="p₁", title="binary entropy h(p₁) (solid); dotted:\n"
+                       "H(p, q) for this q; the bar between = KL")
         else:
-            right = 2.2 * m.max_entropy
             rows = totals.barh([1, 0], [0, 0], 0.5, color=COLORS["value"])
             kl_bar = totals.barh([0], [0], 0.5, facecolor="white", edgecolor=KL_COLOR,
                                  hatch="\\\\\\", lw=1)[0]
-            ends = [totals.text(0.02 * right, y, "", va="center", fontsize=9)
-                    for y in (1.45, 0.45)]
-            totals.axvline(m.max_entropy, color=COLORS["muted"], ls="-.", lw=1.2)
-            totals.text(m.max_entropy, -0.42, f" uniform: {log} {k}", color=COLORS["muted"],
-                        fontsize=8, va="center")
-            totals.set(xlim=(0, right), ylim=(-0.55, 1.75), yticks=[1, 0],
-                       yticklabels=["H(p)", "H(p, q)"], xlabel=unit,
+            ends = [totals.text(0, y, "", va="center", fontsize=9) for y in (1.45, 0.45)]
+            largest = totals.axvline(0, color=COLORS["muted"], ls="-.", lw=1.2)
+            uniform = totals.text(0, -0.42, "", color=COLORS["muted"], fontsize=8, va="center")
+            totals.set(ylim=(-0.55, 1.75), yticks=[1, 0], yticklabels=["H(p)", "H(p, q)"],
                        title="H(p, q) = H(p) + KL(p ‖ q)\n(KL hatched)")
 
         def move():
             s, q_s, q = m.surprisal, m.q_surprisal, m.q
             has_q = q is not None
             h, ce, kl = m.entropy, m.cross_entropy, m.kl
+            unit, log = BASES[m.base]
+            top = 7 * math.log(2, m.base)             # the surprisal axis ends at 7 bits
+            bits.set(ylim=(0, top), ylabel=f"surprisal ({unit})")   # a new unit: new limits,
+            probs.set_title("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")   # axes redrawn
             for bars, values in ((pb, m.p), (qb, q), (sb, s), (sq, q_s)):
                 for bar, v in zip(bars, values if values is not None else zeros):
                     bar.set_height(min(v, top))
                     bar.set_visible(values is not None)
-            for text, v in zip(caps, np.column_stack([s, q_s if has_q else zeros]).ravel()):
+            for i, bar in enumerate([*pb, *sb]):             # p's bars centred when alone
+                bar.set_x(i % k - (0.4 if has_q else 0.2))
+            for j, (text, v) in enumerate(zip(caps, np.column_stack(
+                    [s, q_s if has_q else zeros]).ravel())):
                 text.set_text(("∞" if math.isinf(v) else fmt(v, 3)) if v > top else "")
+                text.set_position((j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0), top))
             h_line.set_ydata([h, h])
             ce_line.set_ydata([ce, ce] if has_q else [0, 0])
             ce_line.set_visible(has_q)
             bits.set_title(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
                            + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
-            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title]
+            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title]
             if k == 2:
                 p1, far = m.p[0], 10 * top
+                curve.set_ydata(h_nats / math.log(m.base))
+                totals.set(ylim=(0, 2 * math.log(2, m.base)), ylabel=unit)
                 if has_q:   # H(p, q) is linear in p₁, from -log q₂ at p₁ = 0 to -log q₁ at 1
                     tangent.set_ydata([min(q_s[1], far), min(q_s[0], far)])
                     gap.set_data([p1, p1], [h, min(ce, far)])
@@ -259,16 +258,20 @@ class EntropyExplorer(tk.Widget):
                 for line in (tangent, gap, touch):
                     line.set_visible(has_q)
                 dots.set_data([p1, p1] if has_q else [p1], [h, min(ce, far)] if has_q else [h])
-                return moved + [tangent, gap, touch, dots]
+                return moved + [curve, tangent, gap, touch, dots]
+            right = 2.2 * m.max_entropy
+            totals.set(xlim=(0, right), xlabel=unit)
+            largest.set_xdata([m.max_entropy] * 2)
+            uniform.set(x=m.max_entropy, text=f" uniform: {log} {k}")
+            kl_bar.set(x=h, width=min(kl, 2 * right) if has_q else 0, visible=has_q)
             rows[0].set_width(h)
-            rows[1].set_width(h)
-            kl_bar.set(x=h, width=min(kl, 2 * right) if has_q else 0)
-            for bar in (rows[1], kl_bar):
-                bar.set_visible(has_q)
+            rows[1].set(width=h, visible=has_q)
+            for text in ends:
+                text.set_x(0.02 * right)
             ends[0].set_text(f"H(p) = {fmt(h, 3)}")
             ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
                              else "no q: press 'compare with q'")
-            return moved + [*rows, kl_bar, *ends]
+            return moved + [*rows, kl_bar, *ends, largest, uniform]
         return move
 
     def warning(self):
@@ -288,11 +291,9 @@ class EntropyExplorer(tk.Widget):
                 + tk.table([t for t, _ in totals], [[v for _, v in totals]]) + f" ({unit})")
 
     def describe(self):
-        m = self.model
-        def vector(values):
-            return "(" + ", ".join(fmt(v, 3) for v in values) + ")"
-        text = f"EntropyExplorer: p = {vector(m.p)}, H(p) = {fmt(m.entropy)} {m.unit}"
+        m, p = self.model, ", ".join(fmt(v, 3) for v in self.model.p)
+        text = f"EntropyExplorer: p = ({p}), H(p) = {fmt(m.entropy)} {m.unit}"
         if m.q is not None:
-            text += (f"; q = {vector(m.q)}, H(p, q) = {fmt(m.cross_entropy)}, "
-                     f"KL(p ‖ q) = {fmt(m.kl)}")
+            q = ", ".join(fmt(v, 3) for v in m.q)
+            text += f"; q = ({q}), H(p, q) = {fmt(m.cross_entropy)}, KL(p ‖ q) = {fmt(m.kl)}"
         return text

@@ -14,7 +14,8 @@ its preset case presses the preset buttons in turn (the panels' limits change no
 The perceptron explorer repaints the plane (its shading and boundary) and the table cells
 whose text changed; "next gate" changes the targets, so more of the table moves.
 The entropy explorer repaints its bars, lines and labels when a probability slider moves or a
-preset keeps the number of outcomes; a new unit (or number of outcomes) builds a new figure.
+preset keeps the number of outcomes; a new unit changes two axes' limits, so the toolkit draws
+those axes again (a new number of outcomes builds a new figure: it is not measured here).
 """
 
 import statistics
@@ -124,7 +125,7 @@ def main(rounds=25):
              "perceptron: next gate pressed": (None, perceptron_next_gate),
              "entropy explorer: p slider moved (with q)": (None, entropy_slider),
              "entropy explorer: preset pressed (same outcomes)": (None, entropy_preset),
-             "entropy explorer: unit changed (new figure)": (None, entropy_unit)}
+             "entropy explorer: unit changed (two axes redrawn)": (None, entropy_unit)}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, (setup, case) in cases.items():
