@@ -252,15 +252,18 @@ def digits_network():
     X = X / 16.0
     X_rest, X_test, y_rest, y_test = md.data.train_test_split(X, digit, test_fraction=0.2,
                                                               seed=0)
-    net = md.nn.MLP([64, 64, 10], activation="relu", seed=0)
-    opt = md.optim.Adam(net.parameters(), lr=0.01)
-    for _ in range(250):
-        opt.zero_grad()
-        md.nn.cross_entropy(net(md.tensor(X_rest[:200])), y_rest[:200]).backward()
-        opt.step()
-    with md.no_grad():
-        return (net(md.tensor(X_rest[200:])).numpy(), y_rest[200:],
-                net(md.tensor(X_test)).numpy(), y_test)
+    logits = {}
+    for name, targets in (("plain", y_rest[:200]),
+                          ("smoothed", 0.9 * np.eye(10)[y_rest[:200]] + 0.01)):
+        net = md.nn.MLP([64, 64, 10], activation="relu", seed=0)
+        opt = md.optim.Adam(net.parameters(), lr=0.01)
+        for _ in range(250):
+            opt.zero_grad()
+            md.nn.cross_entropy(net(md.tensor(X_rest[:200])), targets).backward()
+            opt.step()
+        with md.no_grad():
+            logits[name] = net(md.tensor(X_rest[200:])).numpy(), net(md.tensor(X_test)).numpy()
+    return logits, y_rest[200:], y_test
 
 
 def ece(logits, labels, bins=10):
@@ -277,14 +280,30 @@ def ece(logits, labels, bins=10):
 
 def test_the_digits_network_is_overconfident_and_temperature_scaling_halves_its_ece(
         digits_network):
-    z_val, y_val, z_test, y_test = digits_network
+    logits, y_val, y_test = digits_network
+    z_val, z_test = logits["plain"]
     q = md.tensor(z_test).softmax(axis=-1).numpy()
     accuracy = (q.argmax(axis=1) == y_test).mean()
     assert 0.8 < accuracy < 0.86 and q.max(axis=1).mean() > accuracy + 0.07
-    Ts = np.linspace(1, 4, 301)                       # T* by a grid search, not Newton
-    val = [md.nn.cross_entropy(md.tensor(z_val / T), y_val).item() for T in Ts]
-    T_best = Ts[int(np.argmin(val))]
+    T_best = best_temperature(z_val, y_val, np.linspace(1, 4, 301))
     assert 1.8 < T_best < 2.2
+    assert ece(z_test / T_best, y_test) < ece(z_test, y_test) / 2
+
+
+def best_temperature(z_val, y_val, Ts):
+    """T* by a grid search over Ts (the notebook uses Newton's method)."""
+    val = [md.nn.cross_entropy(md.tensor(z_val / T), y_val).item() for T in Ts]
+    return Ts[int(np.argmin(val))]
+
+
+def test_label_smoothing_overshoots_and_its_temperature_key_is_below_one(digits_network):
+    logits, y_val, y_test = digits_network
+    z_val, z_test = logits["smoothed"]
+    q = md.tensor(z_test).softmax(axis=-1).numpy()
+    accuracy = (q.argmax(axis=1) == y_test).mean()
+    assert q.max(axis=1).mean() < accuracy                  # underconfident, as §4.7 says
+    T_best = best_temperature(z_val, y_val, np.linspace(0.5, 1.0, 501))
+    assert ch4.smoothed_temperature.check(T_best)
     assert ece(z_test / T_best, y_test) < ece(z_test, y_test) / 2
 
 
@@ -382,17 +401,17 @@ def test_the_bce_derivative_in_q_by_sympy_and_by_mathdl():
 
 
 def test_the_label_smoothing_floor_is_reached_by_gradient_descent():
-    target = np.full(100, 0.001)
-    target[0] = 0.901
-    z = md.tensor(np.zeros((1, 100)), requires_grad=True)
-    opt = md.optim.Adam([z], lr=0.1)
-    for _ in range(500):
-        opt.zero_grad()
-        loss = md.nn.cross_entropy(z, target[None])
-        loss.backward()
-        opt.step()
-    assert loss.item() == pytest.approx(md.info.entropy(target).item(), abs=1e-4)
-    assert ch4.label_smoothing_floor.check(loss.item())
+    for eps, K in ((0.1, 100), (0.2, 5)):
+        target = (1 - eps) * np.eye(K)[0] + eps / K
+        z = md.tensor(np.zeros((1, K)), requires_grad=True)
+        opt = md.optim.Adam([z], lr=0.1)
+        for _ in range(500):
+            opt.zero_grad()
+            loss = md.nn.cross_entropy(z, target[None])
+            loss.backward()
+            opt.step()
+        assert loss.item() == pytest.approx(ch4._smoothing_floor(eps, K), abs=1e-4)
+    assert ch4._smoothing_floor(0.1, 100) == pytest.approx(0.7778, abs=1e-4)
 
 
 def _ce_grad_by_mathdl(z, labels):
@@ -401,15 +420,12 @@ def _ce_grad_by_mathdl(z, labels):
     return t.grad
 
 
-def _mean_entropy_by_mathdl(logits, T):
-    return md.info.entropy(md.tensor(logits / T).softmax(axis=-1)).numpy().mean()
-
-
 @pytest.mark.parametrize("name, second_method", [
     ("softmax_cross_entropy_grad", _ce_grad_by_mathdl),
     ("kl_divergence_code", lambda p, q: md.info.kl_divergence(p, q).item()),
     ("perplexity_code", lambda probs: math.exp(-md.tensor(probs).log().mean().item())),
-    ("entropy_at_temperature", _mean_entropy_by_mathdl),
+    ("label_smoothing_floor", lambda eps, K: md.info.entropy(
+        (1 - eps) * np.eye(K)[0] + eps / K).item()),
     ("stable_binary_cross_entropy",
      lambda z, y: md.nn.binary_cross_entropy_with_logits(md.tensor(z), y).item()),
     ("forward_kl_unequal_modes", lambda w: fit_gaussian("forward", 0.5, 1.0, w)[1]),

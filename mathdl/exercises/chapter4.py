@@ -178,22 +178,24 @@ bce_gradient_in_q = Exercise(
              "near 0 and 1, one reason networks output logits.",
 )
 
-label_smoothing_floor = Exercise(
-    "With label smoothing ε = 0.1 over K = 100 classes, what is the smallest cross-entropy "
-    "loss (in nats) a network could reach on one training example, however good it is?",
-    check=numeric(0.7777970418770244, rtol=1e-3, mistakes=[
-        (0.0, "A perfect network predicts the smoothed target itself, and the cross-entropy "
-              "is then the target's entropy, not 0."),
-        (0.5002880350577578, "That is the floor for K = 10 classes; here there are 100."),
-        (0.7845949584049071, "The true class gets 1 - ε = 0.9 plus its own share ε/K of the "
-                             "smoothing: 0.901, and every other class 0.001."),
-        (1.122123935134089, "That is the floor in bits; the question asks for nats (ln)."),
+smoothed_temperature = Exercise(
+    "An experiment. Temperature scaling works in both directions. Choose the temperature of "
+    "§4.7's label-smoothed network (net_smooth) on the validation images, as §4.7 did for the "
+    "plain network (the validation loss's minimum over T). What T do you find?",
+    check=numeric(0.73478, rtol=5e-3, mistakes=[
+        (lambda T: abs(T - 1.988) < 0.01, "1.99 is the plain network's temperature; use the "
+                                          "logits of net_smooth on X_val."),
+        (lambda T: abs(T - 1 / 0.73478) < 0.01, "That is 1/T: the logits are divided by T, "
+                                                "so an underconfident network needs T < 1."),
+        (lambda T: T > 1, "A temperature above 1 flattens the predictions further, but this "
+                          "network is already underconfident: its best T is below 1."),
     ]),
-    hint="$H(p, q) = H(p) + \\operatorname{KL}(p\\,\\|\\,q) \\ge H(p)$, with equality at $q = p$. "
-         "What is the smoothed target $p = (1-\\varepsilon)\\,y + \\varepsilon/K$?",
-    solution="The target is $0.901$ on the true class and $0.001$ on each of the other 99. The "
-             "best a network can do is predict exactly that, and the loss is then its entropy, "
-             "$-(0.901 \\ln 0.901 + 99 \\cdot 0.001 \\ln 0.001) \\approx 0.778$ nats.",
+    hint="Compute `z_val = logits_of(net_smooth, X_val)`, then rerun the Newton loop of §4.7 "
+         "(or try a grid of temperatures and keep the one with the lowest validation loss).",
+    solution="$T^* \\approx 0.735$. Label smoothing left the network underconfident (its "
+             "reliability bars stood above the diagonal), and a temperature below 1 sharpens its "
+             "predictions back: temperature scaling repairs miscalibration in either direction, "
+             "without changing a single predicted class.",
 )
 
 reverse_kl_compromise = Exercise(
@@ -357,38 +359,40 @@ perplexity_code = Exercise(
 )
 
 
-def _mean_entropy(logits, T):
-    return float(_entropies(_softmax(logits / T)).mean())
+def _smoothing_floor(eps, K):
+    target = np.full(K, eps / K)
+    target[0] += 1 - eps
+    return float(_entropies(target))
 
 
-_rng = np.random.default_rng(4)
-_TEMPERATURE_CASES = [(_rng.normal(size=(6, 10)) * 3, T) for T in (0.5, 1.0, 4.0)] + [
-    (np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0]]), 2.0), (np.array([[30.0, 0.0, -5.0]]), 0.01)]
+def _smoothing_floor_other_convention(eps, K):   # 1 - ε on the true class, ε/(K-1) elsewhere
+    target = np.full(K, eps / (K - 1))
+    target[0] = 1 - eps
+    return float(_entropies(target))
 
-entropy_at_temperature = Exercise(
-    "Write mean_entropy(logits, T): for logits of shape (n, K) (a numpy array) and a "
-    "temperature T > 0, return the mean over the n rows of the entropy, in nats, of "
-    "softmax(logits / T). It is the curve of §4.7's left panel, one point at a time.",
-    check=code(_mean_entropy, _TEMPERATURE_CASES, mistakes=[
-        (lambda logits, T: _mean_entropy(logits * T, 1.0),
-         "You multiply the logits by T; temperature divides them, so T > 1 flattens."),
-        (lambda logits, T: _mean_entropy(logits, T) / math.log(2),
-         "That is the entropy in bits; the exercise asks for nats (np.log)."),
-        (lambda logits, T: float(_entropies(_softmax(logits / T).mean(axis=0))),
-         "That is the entropy of the average prediction; average the rows' entropies "
-         "instead."),
-        (lambda logits, T: float(_entropies(_softmax(logits / T)).sum()),
-         "That is the sum over the rows; the exercise asks for the mean."),
+
+label_smoothing_floor = Exercise(
+    "Write smoothing_floor(eps, K): with label smoothing ε (the target is (1 - ε)·y + ε/K) over "
+    "K classes, the smallest cross-entropy loss, in nats, that a network can reach on one "
+    "training example, however good it is. It is checked for (ε, K) = (0.1, 100), (0.2, 5), "
+    "(0.05, 1000), (0, 10) and (1, 4).",
+    check=code(_smoothing_floor, [(0.1, 100), (0.2, 5), (0.05, 1000), (0.0, 10), (1.0, 4)],
+               mistakes=[
+        (lambda eps, K: 0.0, "A perfect network predicts the smoothed target itself, and the "
+                             "cross-entropy is then the target's entropy, not 0."),
+        (_smoothing_floor_other_convention, "The true class gets 1 - ε plus its own share ε/K "
+                                            "of the smoothing, and every other class ε/K."),
+        (lambda eps, K: _smoothing_floor(eps, K) / LN2, "That is the floor in bits; the "
+                                                        "exercise asks for nats (np.log)."),
     ]),
-    hint="Row by row: $q = \\operatorname{softmax}(z/T)$ (subtract the row's maximum first), "
-         "then $H = -\\sum_k q_k \\log q_k$. A probability can underflow to exactly 0: "
-         "`np.where(q > 0, q * np.log(q), 0)` keeps $0 \\log 0 = 0$ (or add a tiny 1e-300 "
-         "inside the log).",
-    solution="```python\ndef mean_entropy(logits, T):\n    z = logits / T\n"
-             "    q = np.exp(z - z.max(axis=1, keepdims=True))\n"
-             "    q /= q.sum(axis=1, keepdims=True)\n"
-             "    terms = np.where(q > 0, q * np.log(np.where(q > 0, q, 1)), 0)\n"
-             "    return float(-terms.sum(axis=1).mean())\n```",
+    hint="$H(p, q) = H(p) + \\operatorname{KL}(p\\,\\|\\,q) \\ge H(p)$, with equality at "
+         "$q = p$: the floor is the entropy of the smoothed target. Build that target as an "
+         "array and compute $-\\sum p \\log p$, keeping $0 \\log 0 = 0$ for $\\varepsilon = 0$.",
+    solution="```python\ndef smoothing_floor(eps, K):\n    p = np.full(K, eps / K)\n"
+             "    p[0] += 1 - eps\n    p = p[p > 0]\n    return float(-(p * np.log(p)).sum())\n"
+             "```\nFor $\\varepsilon = 0.1$ and $K = 100$ the target is 0.901 and 99 × 0.001, and "
+             "the floor is about 0.778 nats; $\\varepsilon = 1$ gives the uniform target and "
+             "$\\log K$.",
 )
 
 
@@ -425,5 +429,5 @@ stable_binary_cross_entropy = Exercise(
 EXERCISES = ["forward_or_reverse", "temperature_and_accuracy", "unseen_pair",
              "surprisal_in_bits", "entropy_in_bits", "loss_of_a_prediction", "bce_gradient_in_q",
              "softmax_cross_entropy_grad", "kl_divergence_code", "label_smoothing_floor",
-             "entropy_at_temperature", "stable_binary_cross_entropy", "reverse_kl_compromise",
+             "smoothed_temperature", "stable_binary_cross_entropy", "reverse_kl_compromise",
              "forward_kl_unequal_modes", "perplexity_code", "mutual_information_of_parity"]

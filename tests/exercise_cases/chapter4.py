@@ -80,34 +80,33 @@ def _ppl_mathdl(probs):
     return math.exp(-md.tensor(probs).log().mean().item())
 
 
-def _entropy_where(logits, T):
-    z = logits / T
-    q = np.exp(z - z.max(axis=1, keepdims=True))
-    q /= q.sum(axis=1, keepdims=True)
-    return float(-np.where(q > 0, q * np.log(np.where(q > 0, q, 1)), 0).sum(axis=1).mean())
+def _floor_mask(eps, K):
+    p = np.full(K, eps / K)
+    p[0] += 1 - eps
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum())
 
 
-def _entropy_info(logits, T):
-    q = md.tensor(logits / T).softmax(axis=-1)
-    return md.info.entropy(q).numpy().mean()
+def _floor_info(eps, K):
+    return md.info.entropy(np.r_[1 - eps + eps / K, np.full(K - 1, eps / K)]).item()
 
 
-def _entropy_log_softmax(logits, T):      # H = -Σ q log q with log q from log_softmax
-    log_q = md.tensor(logits / T).log_softmax(axis=-1).numpy()
-    return float(-(np.exp(log_q) * log_q).sum(axis=1).mean())
+def _floor_formula(eps, K):               # the two kinds of terms written out
+    top, rest = 1 - eps + eps / K, eps / K
+    return -top * math.log(top) - ((K - 1) * rest * math.log(rest) if rest > 0 else 0)
 
 
-def _entropy_of_the_mean(logits, T):
-    mean = _softmax_rows(logits / T).mean(axis=0)
-    return float(-np.sum(mean * np.log(mean + 1e-300)))
+def _floor_other_convention(eps, K):
+    p = np.r_[1 - eps, np.full(K - 1, eps / (K - 1))]
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum())
 
 
-def _entropy_naive(logits, T):            # 0 · log 0 gives nan when a probability underflows
-    z = logits / T
-    q = np.exp(z - z.max(axis=1, keepdims=True))
-    q /= q.sum(axis=1, keepdims=True)
+def _floor_naive(eps, K):                 # 0 · log 0 gives nan at ε = 0
+    p = np.full(K, eps / K)
+    p[0] += 1 - eps
     with np.errstate(divide="ignore", invalid="ignore"):
-        return float(-(q * np.log(q)).sum(axis=1).mean())
+        return float(-(p * np.log(p)).sum())
 
 
 def _bce_logaddexp(z, y):
@@ -194,10 +193,17 @@ CASES = {
                   ("(q - y)/(q(1 - q)) + 1", "offset", None)],
     },
     "label_smoothing_floor": {
-        "right": [0.7778, 0.77780, "0.7778", md.info.entropy(np.r_[0.901, np.full(99, 0.001)])],
-        "wrong": [(0, "mistake", "not 0"), (0.5003, "mistake", "K = 10"),
-                  (0.7846, "mistake", "its own share"), (1.1221, "mistake", "bits"),
-                  (0.7, "value", "too small")],
+        "right": [_floor_mask, _floor_info, _floor_formula],
+        "wrong": [(lambda eps, K: 0, "mistake", "not 0"),
+                  (_floor_other_convention, "mistake", "its own share"),
+                  (lambda eps, K: _floor_mask(eps, K) / math.log(2), "mistake", "bits"),
+                  (_floor_naive, "value", "inf or nan"),
+                  (lambda eps, K: math.log(K) * eps, "value", "On input")],
+    },
+    "smoothed_temperature": {
+        "right": [0.7348, 0.735, "0.735", "0.7352"],
+        "wrong": [(1.988, "mistake", "plain network's"), (1.361, "mistake", "1/T"),
+                  (1.5, "mistake", "already underconfident"), (0.5, "value", "too small")],
     },
     "reverse_kl_compromise": {
         "right": [1.1353, 1.135, "1.1353", 1.1364],
@@ -244,14 +250,6 @@ CASES = {
                   (lambda probs: 1 / np.mean(probs), "mistake", "geometric mean"),
                   (lambda probs: 2 ** -np.mean(np.log(probs)), "mistake", "use e with nats"),
                   (lambda probs: np.mean(probs), "value", "On input")],
-    },
-    "entropy_at_temperature": {
-        "right": [_entropy_where, _entropy_info, _entropy_log_softmax],
-        "wrong": [(lambda z, T: _entropy_where(z * T, 1.0), "mistake", "divides them"),
-                  (lambda z, T: _entropy_where(z, T) / math.log(2), "mistake", "bits"),
-                  (_entropy_of_the_mean, "mistake", "average prediction"),
-                  (lambda z, T: _entropy_where(z, T) * len(z), "mistake", "the mean"),
-                  (_entropy_naive, "value", "inf or nan")],
     },
     "stable_binary_cross_entropy": {
         "right": [_bce_logaddexp, _bce_softplus, _bce_mathdl],
