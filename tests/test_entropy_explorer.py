@@ -222,11 +222,13 @@ def test_surprisals_beyond_the_axis_are_written_at_its_top():
     ee = EntropyExplorer(p=(1, 0, 0))                   # outcomes 2 and 3: infinite surprisal
     bits = ee.figure.axes[1]
     shown = [(t.get_text(), *t.get_position()) for t in bits.texts if t.get_text()]
-    assert shown == [("∞", 1, 7.0), ("∞", 2, 7.0)]      # centred over p's bars, at 7 bits
+    assert shown == [("∞", 1, 0.97 * 7), ("∞", 2, 0.97 * 7)]   # over p's bars, under 7 bits
+    assert all(t.get_bbox_patch().get_facecolor() == (1, 1, 1, 1) for t in bits.texts)
     ee.set(q=(0.98, 0.01, 0.01), base="e")              # -ln 0.01 = 4.6 nats is below the top
     shown = [(t.get_text(), *t.get_position()) for t in bits.texts if t.get_text()]
-    assert shown == [("∞", 0.8, pytest.approx(7 * math.log(2))), ("∞", 1.8, pytest.approx(
-        7 * math.log(2)))] and bits.get_ylim()[1] == pytest.approx(7 * math.log(2))
+    top = 7 * math.log(2)
+    assert shown == [("∞", 0.8, pytest.approx(0.97 * top)), ("∞", 1.8, pytest.approx(
+        0.97 * top))] and bits.get_ylim()[1] == pytest.approx(top)
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
@@ -273,10 +275,20 @@ def test_the_sliders_toggle_and_copy_button():
     np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
 
 
-def test_the_browsers_rounded_echo_of_a_slider_changes_nothing():
-    ee = EntropyExplorer(p=(1, 1, 1))
-    assert ee.controls["p1"].value == pytest.approx(1 / 3)
-    ee.controls["p1"].value = 0.33                      # the browser snaps 0.3333… to its grid
+def test_sliders_are_set_on_their_grid_so_no_browser_echo_comes_back():
+    """A slider given 0.3333… is snapped to 0.33 by the browser, which sends 0.33 back; arriving
+    after later changes (say p = (0.5, 0.3, 0.2)), that echo would look like a reader's move and
+    reweigh p. So the sliders are given values on their grid; the model keeps the exact ones."""
+    ee = EntropyExplorer(q=(1, 1, 1))
+    for p in [(1, 1, 1), (1, 2, 4), (0.5, 0.3, 0.2)]:
+        ee.set(p=p)
+        for name in ("p1", "p2", "p3", "q1", "q2", "q3"):
+            value = ee.controls[name].value
+            assert value == round(value, 2), (name, value)
+    np.testing.assert_allclose(ee.p, [0.5, 0.3, 0.2])
+    ee.set(p=(1, 1, 1))
+    assert ee.controls["p1"].value == 0.33 and ee.p[0] == pytest.approx(1 / 3)
+    ee.controls["p1"].value = 0.33 + 1e-12            # the same notch, sent back: no change
     np.testing.assert_allclose(ee.p, [1 / 3] * 3)
 
 

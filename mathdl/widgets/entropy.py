@@ -100,7 +100,6 @@ class EntropyModel:
     def _surprisal(self, probs):
         with np.errstate(divide="ignore"):
             return -np.log(probs) / math.log(self.base)
-
     surprisal = property(lambda self: self._surprisal(self._p), doc="-log pᵢ (inf where pᵢ = 0)")
     q_surprisal = property(lambda self: None if self._q is None else self._surprisal(self._q))
 
@@ -120,11 +119,10 @@ class EntropyExplorer(tk.Widget):
         actions["compare with q"] = (tk.toggle("compare with q"), self._toggle_q)
         actions["outcomes"] = (tk.slider(2, MAX_OUTCOMES, 1, "outcomes", model.outcomes, True),
                                self._resize)
-        for which in "pq":
-            for i in range(MAX_OUTCOMES):
-                control = tk.slider(0.0, 1.0, 0.01, f"{which}{i + 1}")
-                control.layout.width = "260px"
-                actions[f"{which}{i + 1}"] = (control, self._slide(which, i))
+        for which, i in ((w, i) for w in "pq" for i in range(MAX_OUTCOMES)):
+            control = tk.slider(0.0, 1.0, 0.01, f"{which}{i + 1}")
+            control.layout.width = "260px"
+            actions[f"{which}{i + 1}"] = (control, self._slide(which, i))
         self._drawn = None
         super().__init__(model, settings={"base": tk.menu(bases, "unit")}, actions=actions)
 
@@ -173,8 +171,9 @@ class EntropyExplorer(tk.Widget):
                 control = c[f"{which}{i + 1}"]
                 shown = probs is not None and i < len(probs)
                 control.layout.display = None if shown else "none"
-                if shown and not tk.same_notch(control, probs[i]):
-                    control.value = float(probs[i])
+                notch = round(float(probs[i]), 2) if shown else control.value
+                if control.value != notch:     # on the slider's grid: a browser never sends a
+                    control.value = notch      # snapped echo back (it could overtake a change)
 
     def layout(self):
         c = self.controls
@@ -200,8 +199,9 @@ class EntropyExplorer(tk.Widget):
         probs.set(ylim=(0, 1.05), ylabel="probability")
         h_line = bits.axhline(0, color=COLORS["text"], ls="--", lw=1.5)
         ce_line = bits.axhline(0, color=Q_COLOR, ls=":", lw=2.5)
-        caps = [bits.text(j + d, 0, "", ha="center", va="top", fontsize=8)
-                for j in range(k) for d in (-0.2, 0.2)]      # values above the axis' top
+        caps = [bits.text(j + d, 0, "", ha="center", va="top", fontsize=9,   # values off
+                          bbox=dict(facecolor="white", edgecolor="none", pad=1))   # the top
+                for j in range(k) for d in (-0.2, 0.2)]
         if k == 2:
             t = np.linspace(0, 1, 201)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -240,7 +240,8 @@ class EntropyExplorer(tk.Widget):
             for j, (text, v) in enumerate(zip(caps, np.column_stack(
                     [s, q_s if has_q else zeros]).ravel())):
                 text.set_text(("∞" if math.isinf(v) else fmt(v, 3)) if v > top else "")
-                text.set_position((j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0), top))
+                text.set_position((j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0),
+                                   0.97 * top))
             h_line.set_ydata([h, h])
             ce_line.set_ydata([ce, ce] if has_q else [0, 0])
             ce_line.set_visible(has_q)
