@@ -66,31 +66,25 @@ class ChainRule:
     """
 
     def __init__(self, f=None, preset=None, **inputs):
-        if f is None and preset is None:
-            preset = "product"
-        self._load(f, preset, inputs)
-        self.custom = None if preset is not None else (f, dict(inputs))
+        if f is not None and preset is not None:
+            raise ValueError("give either a function or preset=, not both.")
+        if f is not None and not callable(f):
+            raise TypeError(f"ChainRuleStepper needs a function of tensors, not "
+                            f"{type(f).__name__}.")
+        self.custom = None if f is None else (getattr(f, "__name__", "f"), f, inputs)
+        if f is None:
+            preset = checks.choice("preset", preset or "product", tuple(PRESETS))
+            title, f, defaults = PRESETS[preset]
+            inputs = {**defaults, **inputs}
+        self._load(preset, self.custom[0] if self.custom else title, f, inputs)
 
     def set(self, preset):
         """Trace a preset instead; ``None`` goes back to the function given (if one was)."""
         checks.choice("preset", preset, (*PRESETS, None) if self.custom else tuple(PRESETS))
-        if preset is None:
-            self._load(self.custom[0], None, self.custom[1])
-        else:
-            self._load(None, preset, {})
+        self._load(preset, *(self.custom if preset is None else PRESETS[preset]))
 
-    def _load(self, f, preset, inputs):
-        """Trace the function; every check comes before any attribute changes."""
-        if preset is not None:
-            if f is not None:
-                raise ValueError("give either a function or preset=, not both.")
-            title, f, defaults = PRESETS[checks.choice("preset", preset, tuple(PRESETS))]
-            inputs = {**defaults, **inputs}
-        elif not callable(f):
-            raise TypeError(f"ChainRuleStepper needs a function of tensors, not "
-                            f"{type(f).__name__}.")
-        else:
-            title = getattr(f, "__name__", "f")
+    def _load(self, preset, title, f, inputs):
+        """Trace ``f`` at ``inputs``; every check comes before any attribute changes."""
         if not inputs:
             raise ValueError("give the function's inputs as keyword arguments, e.g. "
                              "ChainRuleStepper(f, a=2.0, b=1.0).")
@@ -110,7 +104,8 @@ class ChainRule:
         nodes = {k: n for k, n in graph.nodes.items() if n.op != "const"}
         self.local = {(u, n.label, k): float(d.data) for n in nodes.values() if not n.is_leaf
                       for k, (u, d) in enumerate(zip(n.inputs, n.backward(1.0))) if u in nodes}
-        self.f, self.title, self.inputs, self.graph, self.preset = f, title, inputs, graph, preset
+        self.f, self.title, self.inputs, self.graph = f, title, dict(inputs), graph
+        self.preset = preset
         self.nodes, self.order = nodes, list(nodes)
         self.ops = [k for k, n in nodes.items() if not n.is_leaf]
         self.leaves = [k for k, n in nodes.items() if n.op == "input"]
@@ -164,7 +159,7 @@ class ChainRule:
             return self._record(("backward", out), [f"grad[{out}] = ∂{out}/∂{out} = 1  (the seed)"])
         n = self.nodes[self.ops[-self.done_backward]]
         g, lines = self._grads.get(n.label, 0.0), []
-        for k, (u, c) in enumerate(zip(n.inputs, n.backward(self._grads.get(n.label, 0.0)))):
+        for k, (u, c) in enumerate(zip(n.inputs, n.backward(g))):
             if u not in self.nodes:
                 continue
             c = float(c.data)
@@ -301,11 +296,13 @@ class ChainRuleStepper(Widget):
         c["forward"].disabled = c["run_forward"].disabled = phase != "forward"
         c["backward"].disabled = c["run_backward"].disabled = phase == "done"
 
-    # The axes fill the figure and one data unit is one pixel, so boxes can be sized to the text
-    # the renderer measures. Each column of boxes is followed by a channel where the edges bend;
-    # an edge enters its box horizontally, and its label sits on that straight last stretch,
-    # clear of every box. A graph too wide for the page writes only the number on each edge.
     def _geometry(self, m, measure):
+        """In pixels (the axes fill the figure, one data unit a pixel): the figure's size, each
+        box's (left, bottom, width) sized to its measured text, each edge's start (x0, y0), the
+        end of its bend xa and its tip (x1, y1), the edge labels and whether they are whole.
+        Edges bend in the channel after each column and enter their box horizontally, with the
+        label on that last straight stretch, clear of every box; a graph too wide for the page
+        writes only the number on each edge."""
         pos = layout(m.order, [(u, v) for u, v, _ in m.edges])
         col = {k: int(x) for k, (x, _) in pos.items()}
         width = [0.0] * (max(col.values()) + 1)
@@ -335,7 +332,7 @@ class ChainRuleStepper(Widget):
             for i, e in enumerate(into):
                 x0, y0, w = box[e[0]]
                 x1, y1 = box[v][0], box[v][1] + BOX_H / 2 + ((len(into) - 1) / 2 - i) * PORTS
-                edges[e] = ((x0 + w, y0 + BOX_H / 2), (x1 - HEAD - arm[col[v]], y1), (x1, y1))
+                edges[e] = (x0 + w, y0 + BOX_H / 2, x1 - HEAD - arm[col[v]], x1, y1)
         return size, box, edges, labels, full
 
     @staticmethod
@@ -363,7 +360,7 @@ class ChainRuleStepper(Widget):
         # around the active box (four sides, so it covers only thin strips), header, caption.
         art = {"value": {}, "grad": {}, "line": {}, "head": {}, "edge": {}}
         grey = {"color": COLORS["muted"], "lw": 1}
-        for e, ((x0, y0), (xa, y1), (x1, _)) in edges.items():
+        for e, (x0, y0, xa, x1, y1) in edges.items():
             xm = (x0 + xa) / 2   # a cubic leaving and arriving horizontally, then a straight arm
             path = Path([(x0, y0), (xm, y0), (xm, y1), (xa, y1), (x1 - HEAD, y1)],
                         [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO])
@@ -386,9 +383,10 @@ class ChainRuleStepper(Widget):
         frame = [ax.plot([], [], color=COLORS["highlight"], lw=2, solid_capstyle="projecting")[0]
                  for _ in range(4)]
         key = [("value", COLORS["value"]), ("∇ gradient", COLORS["gradient"])]
+        if not full:                                       # the edges show only numbers
+            key.append(("on each edge: ∂node/∂input", COLORS["text"]))
         x = width - MARGIN
-        for text, colour in reversed(key + [("on each edge: ∂node/∂input", COLORS["text"])]
-                                     * (not full)):
+        for text, colour in reversed(key):                 # right-aligned, from the right
             ax.text(x, height - 5, text, color=colour, ha="right", va="top", fontsize=8)
             x -= measure(text, 8) + 12
         header = ax.text(MARGIN, height - 5, "", va="top", fontsize=8, fontweight="bold")
@@ -422,8 +420,7 @@ class ChainRuleStepper(Widget):
                     put(art[part][e], visible=colour is not None, linewidth=2 if v == now else 1,
                         **{"edgecolor" if part == "line" else "color": COLORS[colour or "muted"]})
                 put(art["edge"][e], text=labels[e] if v in values else "")
-            put(header, text=f"{m.title} — " + {"forward": "forward pass", "backward":
-                                                 "backward pass", "done": "done"}[m.phase])
+            put(header, text=f"{m.title} — {m.phase}" + (" pass" if m.phase != "done" else ""))
             put(caption, text="\n".join(m.lines[-3:]))
             return list(changed)
         if m is self.model:

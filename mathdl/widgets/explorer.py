@@ -50,7 +50,6 @@ class Descent:
             full[o] |= dict(given)
             if "betas" in given and "beta1" not in given:     # the β₁ slider shows betas[0]
                 full[o]["beta1"] = given["betas"][0]
-        self.land = None
         self._configure(landscape, params, optimizers, lr, start, full,
                         params.get("condition_number", 10.0), params.get("angle", 0.0), None)
         self.run(steps)
@@ -124,9 +123,8 @@ class Descent:
         self.steps, self.runs, self._known = 0, {}, {}
         for k, o in enumerate(self.optimizers):
             p = tensor(self.start.copy(), requires_grad=True)
-            self.runs[o] = {"p": p, "opt": optim.get(o, [p], **self._keywords(o, self.lr,
-                                                                              self.hyper)),
-                            "path": [self.start.copy()], "diverged": None,
+            opt = optim.get(o, [p], **self._keywords(o, self.lr, self.hyper))
+            self.runs[o] = {"p": p, "opt": opt, "path": [self.start.copy()], "diverged": None,
                             "rng": np.random.default_rng([self.seed, k])}
 
     def _step(self, o, run):
@@ -251,7 +249,7 @@ class GradientDescentExplorer(Widget):
             "y": tk.slider(y0, y1, 0.05, "start y", m.start[1]),
             "focus": tk.menu(m.optimizers, "curvature at", m.focus),
             **{key: tk.slider(t.low, t.high, 0.01 if t.high <= 1 else 0.1, f"{o} {t.keyword}",
-                           m.hyper[o][t.keyword]) for key, (o, t) in KNOBS.items()}}
+                              m.hyper[o][t.keyword]) for key, (o, t) in KNOBS.items()}}
         actions = {"step": (tk.button("step"), m.step), "play": (tk.play(120), self._tick),
                    "reset": (tk.button("reset", "back to the start, step 0"), m.reset)}
         super().__init__(m, settings, actions)
@@ -291,7 +289,7 @@ class GradientDescentExplorer(Widget):
             c[axis].min, c[axis].max = low, high
         if c["focus"].options != m.optimizers:
             c["focus"].options = m.optimizers
-        grid = (np.log10(m.lr) - c["lr"].min) / c["lr"].step
+        grid = (np.log10(m.lr) - c["lr"].min) / c["lr"].step   # keep lr on the slider's grid
         if abs(grid - round(grid)) > 1e-6 or not 10 ** c["lr"].min <= m.lr <= 10 ** c["lr"].max:
             c["lr"].min, c["lr"].max = tk.log_range(m.lr, 1e-5, 10.0, c["lr"].step)
 
@@ -406,12 +404,11 @@ class GradientDescentExplorer(Widget):
     def readout(self):
         m, rows = self.model, []
         for o, run in m.runs.items():
-            path = run["path"]
-            stepped = np.linalg.norm(path[-1] - path[-2]) if len(path) > 1 else 0.0
-            state = "running" if run["diverged"] is None else f"diverged at step {run['diverged']}"
-            rows.append((o, len(path) - 1, fmt(path[-1][0]), fmt(path[-1][1]),
-                         fmt(m.land(path[-1])), fmt(np.linalg.norm(m.gradients[o])),
-                         fmt(stepped), state))
+            p, stop = run["path"], run["diverged"]
+            rows.append((o, len(p) - 1, fmt(p[-1][0]), fmt(p[-1][1]), fmt(m.land(p[-1])),
+                         fmt(np.linalg.norm(m.gradients[o])),
+                         fmt(np.linalg.norm(p[-1] - p[-2]) if len(p) > 1 else 0),
+                         "running" if stop is None else f"diverged at step {stop}"))
         point, lam, _, kappa, shape = m.curvature()
         parts = [table(("optimizer", "step", "x", "y", "f", "‖∇f‖", "last step ‖Δp‖", "status"),
                        rows, [OPTIMIZER_COLORS[o] for o in m.runs]),
@@ -420,7 +417,7 @@ class GradientDescentExplorer(Widget):
                  f"<b>{shape}</b>."]
         marks = m.lr_marks()
         if marks:
-            parts.append("<b>learning rate</b> " + fmt(m.lr) + " = " + ", ".join(
+            parts.append(f"<b>learning rate</b> {fmt(m.lr)} = " + ", ".join(
                 f"{fmt(m.lr / v, 3)} × {k} ({fmt(v)})" for k, v in marks.items())
                 + ". Gradient descent converges exactly when lr < 2/L.")
         return "<br>".join(parts)
