@@ -7,7 +7,8 @@ matplotlib nor ipywidgets; building a widget's view needs both.
 import importlib
 
 WIDGETS = {"BayesExplorer": "bayes", "ChainRuleStepper": "chain_rule",
-           "DistributionExplorer": "distribution", "GradientDescentExplorer": "explorer",
+           "DistributionExplorer": "distribution", "EntropyExplorer": "entropy",
+           "GradientDescentExplorer": "explorer",
            "LinearMapExplorer": "linear_map", "PerceptronExplorer": "perceptron",
            "SliderFigure": "slider_figure"}
 __all__ = list(WIDGETS)

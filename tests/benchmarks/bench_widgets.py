@@ -17,6 +17,9 @@ Chapter 3's two widgets: the distribution explorer resampling (n = 1,000) and mo
 slider within the plotted range (moving parts repainted), and a change of family (the moving parts
 change kind and both axes, whose limits change, are drawn again); the Bayes explorer moving its
 specificity slider and pressing "test again" / "start over" (the icons repainted).
+The entropy explorer repaints its bars, lines and labels when a probability slider moves or a
+preset keeps the number of outcomes; a new unit changes two axes' limits, so the toolkit draws
+those axes again (a new number of outcomes builds a new figure: it is not measured here).
 """
 
 import statistics
@@ -28,6 +31,7 @@ from mathdl.widgets import (
     BayesExplorer,
     ChainRuleStepper,
     DistributionExplorer,
+    EntropyExplorer,
     GradientDescentExplorer,
     LinearMapExplorer,
     PerceptronExplorer,
@@ -120,6 +124,17 @@ def main(rounds=25):
 
     def bayes_button():
         be.controls["test again" if be.prior < 0.05 else "start over"].click()
+    entropy = EntropyExplorer(p=(0.5, 0.3, 0.2), q=(0.2, 0.3, 0.5))
+
+    def entropy_slider():
+        p1 = entropy.controls["p1"]
+        p1.value = 0.2 if p1.value > 0.35 else 0.5
+
+    def entropy_preset():
+        entropy.controls["peaked" if entropy.controls["uniform"].disabled else "uniform"].click()
+
+    def entropy_unit():
+        entropy.set(base="e" if entropy.base == 2 else 2)
 
     cases = {"explorer: step + repaint (3 optimizers, Rosenbrock)": (None, gd.step),
              "explorer: step + repaint, loss axes changed": (lambda: axes.model.reset() or
@@ -136,7 +151,10 @@ def main(rounds=25):
              "distribution explorer: mean slider moved": (None, distribution_slider),
              "distribution explorer: family changed (axes redrawn)": (None, distribution_family),
              "bayes explorer: specificity slider moved": (None, bayes_slider),
-             "bayes explorer: test again / start over": (None, bayes_button)}
+             "bayes explorer: test again / start over": (None, bayes_button),
+             "entropy explorer: p slider moved (with q)": (None, entropy_slider),
+             "entropy explorer: preset pressed (same outcomes)": (None, entropy_preset),
+             "entropy explorer: unit changed (two axes redrawn)": (None, entropy_unit)}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, (setup, case) in cases.items():

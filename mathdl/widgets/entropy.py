@@ -1,0 +1,300 @@
+"""EntropyExplorer: a distribution p (and a model q), each outcome's surprisal, and the totals.
+
+    ee = EntropyExplorer(p=(0.5, 0.3, 0.2), q=None, base=2)
+    ee.set(p=(1, 1, 1, 1))             # normalised: p = (0.25, 0.25, 0.25, 0.25), H = 2 bits
+    ee.set(q=(0.7, 0.1, 0.1, 0.1))     # now H(p, q) and KL(p ‖ q) too; set(q=None) removes q
+    ee.p, ee.q, ee.entropy, ee.cross_entropy, ee.kl, ee.surprisal, ee.figure
+
+Left, p and q; middle, each outcome's surprisal -log pᵢ (and -log qᵢ), H(p) (their average)
+and H(p, q); right, H(p, q) = H(p) + KL(p ‖ q) stacked against log K, or with two outcomes the
+binary entropy curve with p on it and H(p, q) on its tangent at q (the gap is the KL). A slider
+sets one probability, the others keep their ratios. The numbers come from ``md.info``.
+"""
+
+import math
+
+import numpy as np
+
+from .. import checks, info
+from . import toolkit as tk
+from .toolkit import COLORS, fmt
+
+BASES = {2.0: ("bits", "log₂"), math.e: ("nats", "ln"), 10.0: ("hartleys", "log₁₀")}
+MAX_OUTCOMES = 8
+# presets: p for the current number of outcomes k (the first three keep k, the others set it)
+PRESETS = {"uniform": lambda k: np.full(k, 1 / k),
+           "peaked": lambda k: np.array([0.85] + [0.15 / (k - 1)] * (k - 1)),
+           "certain": lambda k: np.eye(k)[0], "fair coin": lambda k: np.array([0.5, 0.5]),
+           "biased coin": lambda k: np.array([0.9, 0.1]), "fair die": lambda k: np.full(6, 1 / 6)}
+KEEP = object()          # set(q=KEEP): leave q as it is (q=None removes it)
+Q_COLOR, KL_COLOR = COLORS["highlight"], COLORS["gradient"]
+
+
+def distribution(name, values):
+    """``values`` (2 to 8 numbers ≥ 0, not all 0) divided by their sum, as a numpy array."""
+    if isinstance(values, str) or not hasattr(values, "__len__"):
+        raise ValueError(f"{name} must be a sequence of probabilities or weights, such as "
+                         f"(0.5, 0.3, 0.2), got {values!r}.")
+    checks.whole(f"The number of outcomes of {name}", len(values), 2, MAX_OUTCOMES)
+    w = np.array([checks.number(f"{name}[{i}]", v, low=0) for i, v in enumerate(values)])
+    if w.sum() == 0:
+        raise ValueError(f"{name} needs at least one positive entry (it is divided by its sum), "
+                         f"got {tuple(values)!r}.")
+    return w / w.sum()
+
+
+def reweigh(probs, i, value):
+    """Outcome i gets probability ``value``; the others share 1 - value in their old ratios
+    (equally, if they were all 0). What a probability slider does."""
+    rest = np.delete(probs, i)
+    rest = rest / rest.sum() if rest.sum() > 0 else np.full(len(rest), 1 / len(rest))
+    return np.insert(rest * (1 - value), i, value)
+
+
+def resize(probs, k):
+    """``probs`` cut to, or extended to, k outcomes (new ones as likely as an average old one)."""
+    w = np.concatenate([probs[:k], np.full(max(k - len(probs), 0), 1 / len(probs))])
+    return w / w.sum() if w.sum() > 0 else np.full(k, 1 / k)
+
+
+class EntropyModel:
+    """The state (p, q, base) and the information quantities, in units of ``base``."""
+
+    def __init__(self, p=(0.5, 0.3, 0.2), q=None, base=2):
+        self._p, self._q, self.base = np.array([1.0, 0.0]), None, 2.0
+        self.set(p=p, q=q, base=base)
+
+    def set(self, p=None, q=KEEP, base=None):
+        if base is not None:          # math.e and "e" both mean nats
+            named = "e" if checks.is_number(base) and base == math.e else base
+            base = float({"e": math.e}.get(checks.choice("base", named, (2, "e", 10)), named))
+        new_p = self._p if p is None else distribution("p", p)
+        new_q = self._q if q is KEEP else None if q is None else distribution("q", q)
+        if new_q is not None and len(new_q) != len(new_p):
+            raise ValueError(f"p has {len(new_p)} outcomes but q has {len(new_q)}; give both "
+                             f"with the same number of outcomes (or q=None).")
+        self._p, self._q = new_p, new_q
+        self.base = self.base if base is None else base
+
+    p = property(lambda self: self._p.copy(), doc="The distribution p (sums to 1).")
+    q = property(lambda self: None if self._q is None else self._q.copy(), doc="The model q.")
+    outcomes = property(lambda self: len(self._p))
+    unit = property(lambda self: BASES[self.base][0])
+    max_entropy = property(lambda self: math.log(self.outcomes, self.base),
+                           doc="log K, the entropy of the uniform distribution on K outcomes.")
+
+    def information(self, name, *probs):
+        """``md.info.<name>(*probs)`` in this base, as a float: "entropy", "cross_entropy"
+        or "kl_divergence" of any distributions (0 · log 0 = 0)."""
+        return float(getattr(info, name)(*probs, base=self.base).item())
+
+    entropy = property(lambda self: self.information("entropy", self._p),
+                       doc="H(p) = Σ pᵢ · (-log pᵢ), the average surprisal.")
+    cross_entropy = property(lambda self: None if self._q is None else
+                             self.information("cross_entropy", self._p, self._q),
+                             doc="H(p, q) = Σ pᵢ · (-log qᵢ), None without q.")
+    kl = property(lambda self: None if self._q is None else
+                  self.information("kl_divergence", self._p, self._q),
+                  doc="KL(p ‖ q) = H(p, q) - H(p) ≥ 0, None without q.")
+
+    def _surprisal(self, probs):
+        with np.errstate(divide="ignore"):
+            return -np.log(probs) / math.log(self.base)
+    surprisal = property(lambda self: self._surprisal(self._p), doc="-log pᵢ (inf where pᵢ = 0)")
+    q_surprisal = property(lambda self: None if self._q is None else self._surprisal(self._q))
+
+
+class EntropyExplorer(tk.Widget):
+    """Set p (and q) with sliders or presets; read surprisals, H(p), H(p, q) and KL(p ‖ q)."""
+
+    size, moving = (10.0, 3.4), ("p", "q", "base")    # a new number of outcomes: rebuilt
+
+    def __init__(self, p=(0.5, 0.3, 0.2), q=None, base=2):
+        model = EntropyModel(p, q, base)
+        bases = [(f"{u} ({s})", b) for b, (u, s) in BASES.items()]
+        actions = {name: (tk.button(name, f"p = {name}"), self._preset(make))
+                   for name, make in PRESETS.items()}
+        actions["q = p"] = (tk.button("q = p", "copy p into q: KL = 0"),
+                            lambda: self.model.set(q=self.model.p))
+        actions["compare with q"] = (tk.toggle("compare with q"), self._toggle_q)
+        actions["outcomes"] = (tk.slider(2, MAX_OUTCOMES, 1, "outcomes", model.outcomes, True),
+                               self._resize)
+        for which, i in ((w, i) for w in "pq" for i in range(MAX_OUTCOMES)):
+            control = tk.slider(0.0, 1.0, 0.01, f"{which}{i + 1}")
+            control.layout.width = "260px"
+            actions[f"{which}{i + 1}"] = (control, self._slide(which, i))
+        self._drawn = None
+        super().__init__(model, settings={"base": tk.menu(bases, "unit")}, actions=actions)
+
+    # -- what the controls do --
+    def _preset(self, make):
+        def apply():
+            values, q = make(self.outcomes), self.model.q
+            self.model.set(p=values, q=None if q is None else
+                           q if len(q) == len(values) else resize(q, len(values)))
+        return apply
+
+    def _toggle_q(self):
+        on = self.controls["compare with q"].value
+        self.model.set(q=np.full(self.outcomes, 1 / self.outcomes) if on else None)
+
+    def _resize(self):
+        k, q = self.controls["outcomes"].value, self.model.q
+        self.model.set(p=resize(self.model.p, k), q=None if q is None else resize(q, k))
+
+    def _slide(self, which, i):
+        def apply():
+            probs, control = getattr(self.model, which), self.controls[f"{which}{i + 1}"]
+            if probs is not None and i < len(probs) and not tk.same_notch(control, probs[i]):
+                self.model.set(**{which: reweigh(probs, i, control.value)})
+        return apply
+
+    def set(self, **values):
+        """``set(p=..., q=..., base=...)``, checked before anything changes."""
+        for name in values:
+            checks.choice("setting", name, self.moving)
+        self.model.set(**values)
+        self.refresh()
+
+    def refresh(self, rebuild=False):
+        super().refresh(rebuild or self._drawn != self.outcomes)
+
+    def update_controls(self):
+        m, c = self.model, self.controls
+        c["outcomes"].value, c["compare with q"].value = m.outcomes, m.q is not None
+        for name, make in PRESETS.items():
+            values = make(m.outcomes)
+            c[name].disabled = len(values) == m.outcomes and np.allclose(values, m.p)
+        c["q = p"].disabled = m.q is None or np.allclose(m.q, m.p)
+        for which, probs in (("p", m.p), ("q", m.q)):
+            for i in range(MAX_OUTCOMES):
+                control = c[f"{which}{i + 1}"]
+                shown = probs is not None and i < len(probs)
+                control.layout.display = None if shown else "none"
+                notch = round(float(probs[i]), 2) if shown else control.value
+                if control.value != notch:     # on the slider's grid: a browser never sends a
+                    control.value = notch      # snapped echo back (it could overtake a change)
+
+    def layout(self):
+        c = self.controls
+        sliders = [tk.column(*(c[f"{w}{i + 1}"] for i in range(MAX_OUTCOMES))) for w in "pq"]
+        return tk.column(tk.row(*(c[n] for n in [*PRESETS, "q = p"])),
+                         tk.row(c["base"], c["outcomes"], c["compare with q"]), tk.row(*sliders),
+                         self.banner, self.picture.output, self.panel)
+
+    # -- the picture --
+    def draw(self, fig):
+        """Three panels; a new unit moves parts and limits (the toolkit redraws those axes)."""
+        m, k = self.model, self.model.outcomes
+        self._drawn = k
+        x, zeros = np.arange(k), np.zeros(k)
+        probs, bits, totals = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.1, 1.1]})
+        hatch = dict(facecolor="white", edgecolor=Q_COLOR, hatch="///", lw=1)
+        pb = probs.bar(x - 0.2, zeros, 0.4, color=COLORS["value"])
+        qb = probs.bar(x + 0.2, zeros, 0.4, **hatch)
+        sb = bits.bar(x - 0.2, zeros, 0.4, color=COLORS["value"])
+        sq = bits.bar(x + 0.2, zeros, 0.4, **hatch)
+        for ax in (probs, bits):
+            ax.set(xlim=(-0.6, k - 0.4), xticks=x, xticklabels=x + 1, xlabel="outcome i")
+        probs.set(ylim=(0, 1.05), ylabel="probability")
+        h_line = bits.axhline(0, color=COLORS["text"], ls="--", lw=1.5)
+        ce_line = bits.axhline(0, color=Q_COLOR, ls=":", lw=2.5)
+        caps = [bits.text(j + d, 0, "", ha="center", va="top", fontsize=9,   # values off
+                          bbox=dict(facecolor="white", edgecolor="none", pad=1))   # the top
+                for j in range(k) for d in (-0.2, 0.2)]
+        if k == 2:
+            t = np.linspace(0, 1, 201)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                h_nats = -np.nan_to_num(t * np.log(t) + (1 - t) * np.log(1 - t))
+            curve, = totals.plot(t, h_nats, color=COLORS["value"])
+            tangent, = totals.plot([0, 1], [0, 0], ":", color=Q_COLOR, lw=2.5)
+            gap, = totals.plot([0, 0], [0, 0], color=KL_COLOR, lw=3, solid_capstyle="butt")
+            dots, = totals.plot([], [], "o", color=COLORS["text"], ms=6)
+            touch, = totals.plot([], [], "o", mfc="white", mec=Q_COLOR, mew=2, ms=7)
+            totals.set(xlim=(0, 1), xlabel="p₁", title="binary entropy h(p₁) (solid); dotted:\n"
+                       "H(p, q) for this q; the bar between = KL")
+        else:
+            rows = totals.barh([1, 0], [0, 0], 0.5, color=COLORS["value"])
+            kl_bar = totals.barh([0], [0], 0.5, facecolor="white", edgecolor=KL_COLOR,
+                                 hatch="\\\\\\", lw=1)[0]
+            ends = [totals.text(0, y, "", va="center", fontsize=9) for y in (1.45, 0.45)]
+            largest = totals.axvline(0, color=COLORS["muted"], ls="-.", lw=1.2)
+            uniform = totals.text(0, -0.42, "", color=COLORS["muted"], fontsize=8, va="center")
+            totals.set(ylim=(-0.55, 1.75), yticks=[1, 0], yticklabels=["H(p)", "H(p, q)"],
+                       title="H(p, q) = H(p) + KL(p ‖ q)\n(KL hatched)")
+
+        def move():
+            s, q_s, q = m.surprisal, m.q_surprisal, m.q
+            has_q = q is not None
+            h, ce, kl = m.entropy, m.cross_entropy, m.kl
+            unit, log = BASES[m.base]
+            top = 7 * math.log(2, m.base)             # the surprisal axis ends at 7 bits
+            bits.set(ylim=(0, top), ylabel=f"surprisal ({unit})")   # a new unit: new limits,
+            probs.set_title("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")   # axes redrawn
+            for bars, values in ((pb, m.p), (qb, q), (sb, s), (sq, q_s)):
+                for bar, v in zip(bars, values if values is not None else zeros):
+                    bar.set_height(min(v, top))
+                    bar.set_visible(values is not None)
+            for i, bar in enumerate([*pb, *sb]):             # p's bars centred when alone
+                bar.set_x(i % k - (0.4 if has_q else 0.2))
+            for j, (text, v) in enumerate(zip(caps, np.column_stack(
+                    [s, q_s if has_q else zeros]).ravel())):
+                text.set_text(("∞" if math.isinf(v) else fmt(v, 3)) if v > top else "")
+                text.set_position((j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0),
+                                   0.97 * top))
+            h_line.set_ydata([h, h])
+            ce_line.set_ydata([ce, ce] if has_q else [0, 0])
+            ce_line.set_visible(has_q)
+            bits.set_title(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
+                           + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
+            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title]
+            if k == 2:
+                p1, far = m.p[0], 10 * top
+                curve.set_ydata(h_nats / math.log(m.base))
+                totals.set(ylim=(0, 2 * math.log(2, m.base)), ylabel=unit)
+                if has_q:   # H(p, q) is linear in p₁, from -log q₂ at p₁ = 0 to -log q₁ at 1
+                    tangent.set_ydata([min(q_s[1], far), min(q_s[0], far)])
+                    gap.set_data([p1, p1], [h, min(ce, far)])
+                    touch.set_data([q[0]], [m.information("entropy", q)])   # it touches at q
+                for line in (tangent, gap, touch):
+                    line.set_visible(has_q)
+                dots.set_data([p1, p1] if has_q else [p1], [h, min(ce, far)] if has_q else [h])
+                return moved + [curve, tangent, gap, touch, dots]
+            right = 2.2 * m.max_entropy
+            totals.set(xlim=(0, right), xlabel=unit)
+            largest.set_xdata([m.max_entropy] * 2)
+            uniform.set(x=m.max_entropy, text=f" uniform: {log} {k}")
+            kl_bar.set(x=h, width=min(kl, 2 * right) if has_q else 0, visible=has_q)
+            rows[0].set_width(h)
+            rows[1].set(width=h, visible=has_q)
+            for text in ends:
+                text.set_x(0.02 * right)
+            ends[0].set_text(f"H(p) = {fmt(h, 3)}")
+            ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
+                             else "no q: press 'compare with q'")
+            return moved + [*rows, kl_bar, *ends, largest, uniform]
+        return move
+
+    def warning(self):
+        if self.kl is not None and math.isinf(self.kl):
+            return ("q gives probability 0 to an outcome p can produce: that outcome's "
+                    "surprisal under q is infinite, and so are H(p, q) and KL(p ‖ q).")
+        return ""
+
+    def readout(self):
+        m, unit, no = self.model, self.unit, [None] * MAX_OUTCOMES
+        rows = [(i + 1, *(fmt(v, 3) for v in values)) for i, values in enumerate(zip(
+            m.p, m.surprisal, no if m.q is None else m.q, no if m.q is None else m.q_surprisal))]
+        head = ("outcome", "pᵢ", f"-log pᵢ ({unit})", "qᵢ", f"-log qᵢ ({unit})")
+        totals = [("H(p)", fmt(m.entropy)), ("H(p, q)", fmt(m.cross_entropy)),
+                  ("KL(p ‖ q)", fmt(m.kl)), (f"largest H, log {m.outcomes}", fmt(m.max_entropy))]
+        return (tk.table(head, rows) + "<br>"
+                + tk.table([t for t, _ in totals], [[v for _, v in totals]]) + f" ({unit})")
+
+    def describe(self):
+        m, p = self.model, ", ".join(fmt(v, 3) for v in self.model.p)
+        text = f"EntropyExplorer: p = ({p}), H(p) = {fmt(m.entropy)} {m.unit}"
+        if m.q is not None:
+            q = ", ".join(fmt(v, 3) for v in m.q)
+            text += f"; q = ({q}), H(p, q) = {fmt(m.cross_entropy)}, KL(p ‖ q) = {fmt(m.kl)}"
+        return text
