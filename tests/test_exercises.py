@@ -443,7 +443,10 @@ def test_choice_prompt_lists_the_options():
     ex = Exercise("What happens?", check=DIVERGES, hint="h", solution="s")
     assert ex.prompt == ("What happens?\n(a) It converges slowly\n(b) It oscillates and diverges"
                          "\n(c) It stops at once")
-    assert ex._repr_markdown_().endswith("- (c) It stops at once")
+    html = ex._repr_html_()
+    assert html.startswith('<div style="white-space: pre-line"><b>Exercise.</b> '
+                           'What happens?</div>')
+    assert html.endswith("<li>(c) It stops at once</li></ul>")
     assert ex.options == ["It converges slowly", "It oscillates and diverges", "It stops at once"]
 
 
@@ -547,6 +550,9 @@ def test_hint_solution_and_prompt_render():
     assert repr(ex.hint()) == "Hint: a hint"
     assert ex.solution()._repr_markdown_() == "**Solution.** the solution"
     assert repr(ex) == "Exercise: prompt"
+    plain = Exercise("Is x**3 < 2*x_1?", check=numeric(1.0), hint="h", solution="s")
+    assert "Is x**3 &lt; 2*x_1?</div>" in plain._repr_html_()   # escaped, not Markdown
+    assert "<ul" not in plain._repr_html_()
 
 
 def test_a_broken_checker_still_gives_feedback_not_a_traceback():

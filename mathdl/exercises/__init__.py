@@ -76,6 +76,7 @@ formulas), :mod:`~.runner` (time limit, captured output), :mod:`~.feedback` (wha
 returns), and one module per chapter.
 """
 
+import html
 import importlib
 import pkgutil
 import re
@@ -99,7 +100,7 @@ class Exercise:
         self.options = list(getattr(check, "options", ()))
         lines = [f"({chr(97 + i)}) {text}" for i, text in enumerate(self.options)]
         self.prompt = "\n".join([prompt, *lines])
-        self._check, self._hint, self._solution = check, hint, solution
+        self._question, self._check, self._hint, self._solution = prompt, check, hint, solution
 
     @property
     def checker(self):
@@ -127,9 +128,15 @@ class Exercise:
     def __repr__(self):
         return f"Exercise: {self.prompt}"
 
-    def _repr_markdown_(self):
-        items = "".join(f"\n- ({chr(97 + i)}) {text}" for i, text in enumerate(self.options))
-        return f"**Exercise.** {self.prompt.splitlines()[0]}{items}"
+    def _repr_html_(self):
+        """``display(ex)`` in a notebook: the prompt as prose, whose lines break between words
+        (a printed prompt is broken anywhere, mid-word, by JupyterLab), the options as a list.
+        Plain text, escaped: prompts write formulas as code is typed (``x**3``)."""
+        items = "".join(f"<li>({chr(97 + i)}) {html.escape(text)}</li>"
+                        for i, text in enumerate(self.options))
+        options = f'<ul style="list-style: none; margin: 4px 0">{items}</ul>' if items else ""
+        return (f'<div style="white-space: pre-line"><b>Exercise.</b> '
+                f"{html.escape(self._question)}</div>{options}")
 
 
 # ---------------------------------------------------------------- chapters, imported lazily
