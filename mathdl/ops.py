@@ -433,7 +433,7 @@ class Max(Function):
         kept = _kept_shape(x.shape, self.axis)
         hit = x.data == self.output.data.reshape(kept)
         share = hit / hit.sum(axis=self.axis, keepdims=True)
-        return (g.reshape(*kept) * share,)
+        return (g.reshape(kept) * share,)
 Tensor.max = lambda self, axis=None, keepdims=False: Max.apply(self, axis=axis, keepdims=keepdims)
 
 
@@ -450,7 +450,7 @@ class Reshape(Function):
                              f"{self.shape}; the number of elements must stay the same.") from None
 
     def backward(self, g):
-        return (g.reshape(*self.inputs[0].shape),)
+        return (g.reshape(self.inputs[0].shape),)
 Tensor.reshape = lambda self, *shape: Reshape.apply(self, shape=tuple(
     shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
 
