@@ -125,6 +125,13 @@ class Node:
     def is_leaf(self):
         return self.op in ("input", "const")
 
+    def backward(self, g):
+        """A result's own step of the chain rule (the ``backward`` of the Function that made it,
+        ops.py): given g = ∂out/∂node, the Tensors g · ∂node/∂input, one per input, in order."""
+        from .tensor import no_grad, tensor
+        with no_grad():
+            return list(self.tensor._ctx.backward(tensor(self.tensor.data * 0 + g)))
+
 
 @dataclass
 class Graph:

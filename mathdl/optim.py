@@ -192,20 +192,61 @@ class AdamW(Adam):
     decoupled = True
 
 
-# ---- by name (used by the GradientDescentExplorer widget) -------------------------------------
+# ---- by name: md.optim.get, and the GradientDescentExplorer's optimizer menu ------------------
+def _momentum(params, lr, momentum=0.9, **kw):
+    return SGD(params, lr, momentum=momentum, **kw)
+
+
+def _nesterov(params, lr, momentum=0.9, **kw):
+    return SGD(params, lr, momentum=momentum, nesterov=True, **kw)
+
+
+def _with_beta1(kind):
+    """Adam or AdamW that also takes β₁ on its own (β₂ stays 0.999), as a slider sets it."""
+    def make(params, lr=1e-3, beta1=None, **kw):
+        if beta1 is not None:
+            kw["betas"] = (beta1, tuple(kw.get("betas", (0.9, 0.999)))[-1])
+        return kind(params, lr, **kw)
+    return make
+
+
+class Tunable:
+    """The hyper-parameter of an optimizer most worth turning (by a slider), and its range."""
+
+    def __init__(self, keyword, low, high, default):
+        self.keyword, self.low, self.high, self.default = keyword, low, high, default
+
+
+class Entry:
+    """A registered optimizer: ``make(params, lr, **hyper)``, its label in menus, its tunable."""
+
+    def __init__(self, make, label, tunable=None):
+        self.make, self.label, self.tunable = make, label, tunable
+
+
+# In order of increasing complexity (the explorer's menu lists them so).
 OPTIMIZERS = {
-    "gd": SGD, "sgd": SGD,
-    "momentum": lambda params, lr, momentum=0.9, **kw: SGD(params, lr, momentum=momentum, **kw),
-    "nesterov": lambda params, lr, momentum=0.9, **kw: SGD(params, lr, momentum=momentum,
-                                                            nesterov=True, **kw),
-    "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW,
+    "gd": Entry(SGD, "gradient descent"),
+    "sgd": Entry(SGD, "SGD"),
+    "momentum": Entry(_momentum, "momentum", Tunable("momentum", 0.0, 0.99, 0.9)),
+    "nesterov": Entry(_nesterov, "Nesterov", Tunable("momentum", 0.0, 0.99, 0.9)),
+    "adagrad": Entry(Adagrad, "Adagrad"),
+    "rmsprop": Entry(RMSprop, "RMSprop", Tunable("alpha", 0.5, 0.999, 0.99)),
+    "adam": Entry(_with_beta1(Adam), "Adam", Tunable("beta1", 0.0, 0.999, 0.9)),
+    "adamw": Entry(_with_beta1(AdamW), "AdamW", Tunable("weight_decay", 0.0, 1.0, 0.01)),
 }
 
 
+def names():
+    """The registered optimizers' names, in order of increasing complexity."""
+    return list(OPTIMIZERS)
+
+
 def get(name, params, **hyper):
-    """Build an optimizer by name: get("momentum", params, lr=0.01) (momentum defaults to 0.9)."""
+    """Build an optimizer by name: get("momentum", params, lr=0.01) (momentum defaults to 0.9);
+    Adam and AdamW also take ``beta1`` alone."""
     key = name.lower() if isinstance(name, str) else name
-    return OPTIMIZERS[choice("optimizer", key, OPTIMIZERS)](params, **hyper)
+    return OPTIMIZERS[choice("optimizer", key, OPTIMIZERS)].make(params, **hyper)
 
 
 def check_finite(loss, step, optimizer=None):

@@ -29,17 +29,17 @@ from mathdl.widgets import GradientDescentExplorer
 from mathdl.widgets import explorer
 
 draws, busy = [], []
-def watched(redraw):   # record which thread draws, and whether another draw is in progress
-    def run(self):
+def watched(refresh):   # record which thread draws, and whether another draw is in progress
+    def run(self, *args, **kwargs):
         draws.append((threading.current_thread().name, len(busy)))
         busy.append(1)
         try:
             time.sleep(0.002)   # widen the window in which two draws could meet
-            return redraw(self)
+            return refresh(self, *args, **kwargs)
         finally:
             busy.pop()
     return run
-explorer.GradientDescentExplorer._redraw = watched(explorer.GradientDescentExplorer._redraw)
+explorer.GradientDescentExplorer.refresh = watched(explorer.GradientDescentExplorer.refresh)
 
 gds = [GradientDescentExplorer("rosenbrock", ("gd", "momentum", "adam"), lr=1e-3, steps=5),
        GradientDescentExplorer("saddle", ("gd", "sgd"), lr=0.05, start=(-1.8, 0.01), steps=5),
@@ -63,7 +63,7 @@ for _ in range(3):
 TICKS = 6
 STATE = ("json.dumps({'threads': sorted({t for t, _ in draws}), "
          "'overlaps': sum(n > 0 for _, n in draws), 'draws': len(draws), "
-         "'steps': [g._k for g in gds], 'lrs': [g.lr for g in gds]})")
+         "'steps': [g.steps for g in gds], 'lrs': [g.lr for g in gds]})")
 
 
 class Kernel:

@@ -218,12 +218,20 @@ BADGE = re.compile(r"\(https://mybinder\.org/v2/gh/([\w.-]+/[\w.-]+)/HEAD"
                    r"\?urlpath=lab/tree/notebooks/00_introduction\.ipynb\)")
 
 
-def test_readme_binder_badge_is_well_formed_and_the_repository_named_once():
+COLAB = re.compile(r'%pip install -q "ipywidgets>=8" "git\+https://github\.com/([\w.-]+/[\w.-]+)"')
+
+
+def test_readme_binder_badge_is_well_formed_and_the_repository_named_once_besides_colab():
+    """The repository is named in the Binder badge, and otherwise only in the one Colab install
+    line that the README and the introduction give a reader to paste (the same line in both)."""
     readme = read("README.md")
+    intro = "".join(c.source for c in nbformat.read(ROOT / "notebooks" / "00_introduction.ipynb",
+                                                     as_version=4).cells)
     (repository,) = BADGE.findall(readme)
+    assert COLAB.findall(readme) == [repository] and COLAB.findall(intro) == [repository]
     texts = [read(p) for p in ["README.md", "CONTRIBUTING.md", "pyproject.toml"]]
     texts += [p.read_text() for p in NOTEBOOKS + sorted((ROOT / "binder").iterdir())]
-    assert sum(t.count(repository) for t in texts) == 1
+    assert sum(t.count(repository) for t in texts) == 1 + 2
 
 
 def test_readme_gives_exactly_two_commands_and_ci_runs_the_test_command():

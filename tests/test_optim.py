@@ -224,3 +224,28 @@ def test_check_finite_names_the_step_and_the_two_over_L_hint():
             opt.zero_grad()
             loss.backward()
             opt.step()
+
+
+def test_the_registry_lists_every_optimizer_with_a_label_and_its_tunable_at_its_true_default():
+    assert optim.names() == ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+                             "adamw"]
+    for name, entry in optim.OPTIMIZERS.items():
+        assert entry.label and isinstance(entry.label, str)
+        t = entry.tunable
+        if t is None:
+            continue
+        assert t.low <= t.default <= t.high
+        opt = optim.get(name, [md.tensor([1.0], requires_grad=True)], lr=0.1)
+        value = opt.betas[0] if t.keyword == "beta1" else getattr(opt, t.keyword)
+        assert value == t.default, name        # the slider starts where the optimizer does
+        optim.get(name, [md.tensor([1.0], requires_grad=True)], lr=0.1,
+                  **{t.keyword: t.high})       # the whole range is accepted
+
+
+def test_adam_takes_beta1_alone_and_keeps_beta2():
+    opt = optim.get("adam", [md.tensor([1.0], requires_grad=True)], beta1=0.5)
+    assert opt.betas == (0.5, 0.999) and opt.lr == 1e-3
+    opt = optim.get("adamw", [md.tensor([1.0], requires_grad=True)], beta1=0.5, betas=(0.9, 0.99))
+    assert opt.betas == (0.5, 0.99) and opt.weight_decay == 0.01
+    with pytest.raises(ValueError, match="beta1"):
+        optim.get("adam", [md.tensor([1.0], requires_grad=True)], beta1=1.0)

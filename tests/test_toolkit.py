@@ -200,3 +200,146 @@ def test_the_docstring_lists_every_public_name():
     for name in ("Widget", "Picture", "slider", "table", "fmt"):
         assert name in tk.__all__
     assert re.search(r"class LineExplorer\(Widget\)", tk.__doc__)
+
+
+def test_png_bytes_is_a_valid_png_of_exactly_the_canvas_pixels():
+    fig = tk.canvas(3.1, 1.7)
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [2, 0, 1], color="#d55e00")
+    ax.set_title("odd size, every colour channel used")
+    image = Image.open(io.BytesIO(tk.png_bytes(fig)))
+    image.load()                                     # decodes and checks every CRC
+    assert image.mode == "RGB" and image.size == fig.canvas.get_width_height()
+    assert np.array_equal(np.asarray(image), np.asarray(fig.canvas.buffer_rgba())[:, :, :3])
+
+
+def test_same_notch_tells_the_browsers_rounding_from_a_readers_move():
+    log = W.FloatLogSlider(value=0.05, min=-5, max=1, step=0.01)
+    log.value = 10 ** -1.30                      # what the browser sends back for 0.05
+    assert tk.same_notch(log, 0.05)              # 0.0501…: the echo of 0.05 on the 0.01 grid
+    assert not tk.same_notch(log, 0.05, new=10 ** -1.28)   # two notches away: a reader's move
+    lin = W.FloatSlider(value=0.9, min=0, max=0.99, step=0.01)
+    lin.value = 0.9000000000000001
+    assert tk.same_notch(lin, 0.9)
+    lin.value = 0.92
+    assert not tk.same_notch(lin, 0.9)
+
+
+def test_a_log_range_widens_to_take_a_value_beyond_it_and_keeps_it_on_the_grid():
+    lo, hi = tk.log_range(50.0, 1e-5, 10.0)
+    assert lo <= -5 and np.log10(50.0) <= hi < np.log10(50.0) + 0.01
+    assert abs((np.log10(50.0) - lo) / 0.01 - round((np.log10(50.0) - lo) / 0.01)) < 1e-9
+
+
+class Arrow(tk.Widget):
+    """A quiver arrow turning about a fixed base, and a line whose data runs far beyond its
+    axes: the extent matplotlib reports misses the arrow's tip and exceeds the line's pixels."""
+
+    size, moving, commands = (4, 2.5), ("angle",), ("turn",)
+
+    def __init__(self):
+        model = type("Model", (), {"angle": 0.0})()
+        model.set = lambda angle: setattr(model, "angle", checks.number("angle", angle))
+        model.turn = lambda: setattr(model, "angle", model.angle + 45)
+        super().__init__(model, settings={"angle": tk.slider(-180, 180, 5, "angle")})
+
+    def draw(self, fig):
+        ax, side = fig.add_subplot(1, 2, 1, xlim=(-2, 2), ylim=(-2, 2)), fig.add_subplot(1, 2, 2)
+        arrow = ax.quiver(0, 0, 1, 0, scale=4, width=0.03)
+        far, = ax.plot([], [], lw=3)
+        label = side.text(0.5, 0.1, "a text", ha="center")   # under the far line's data
+        first = [label]
+
+        def move():
+            a = np.radians(self.model.angle)
+            u = np.array([np.cos(a), np.sin(a)])
+            arrow.set_UVC(*u)
+            far.set_data([0, 1000 * u[0]], [0, -1000])
+            return [arrow, far, *(first.pop() for _ in list(first))]   # the text moves once
+        self.label = label
+        return move
+
+
+def test_arrows_and_clipped_lines_repaint_exactly_and_only_where_they_may_paint():
+    import matplotlib.figure
+
+    w = Arrow()
+    drawn, draw = [], matplotlib.figure.Figure.draw_artist
+    matplotlib.figure.Figure.draw_artist = lambda fig, a: drawn.append(a) or draw(fig, a)
+    try:
+        w.set(angle=-90)
+    finally:
+        matplotlib.figure.Figure.draw_artist = draw
+    assert w.label not in drawn             # the far line paints only inside its own axes
+    for angle in (90, -135, 30):
+        w.set(angle=angle)
+        np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+    w.turn()                                   # a command: the model's method, then a repaint
+    assert w.angle == 75 and w.picture.paints == 5
+    np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+    w.turn(redraw=False)
+    assert w.angle == 120 and w.picture.paints == 5
+
+
+def test_an_axes_redrawn_for_new_limits_repaints_only_what_moves():
+    import matplotlib.figure
+
+    w = Bars(h=2.0)
+    drawn, draw = [], matplotlib.figure.Figure.draw_artist
+    matplotlib.figure.Figure.draw_artist = lambda fig, a: drawn.append(a) or draw(fig, a)
+    try:
+        w.set(h=30.0)                          # the bar's axes: new limits
+    finally:
+        matplotlib.figure.Figure.draw_artist = draw
+    assert w.figure.axes[0] in drawn and w.figure.axes[1].texts[0] in drawn
+    np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+
+
+def test_a_new_canvas_matplotlib_made_builds_the_figure_again():
+    w = Bars(h=2.0)
+    w.figure.savefig(io.BytesIO(), format="png", dpi=40)   # another renderer, another size
+    w.set(h=3.0)
+    assert w.picture.builds == 2
+    np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+
+
+def test_fit_controls_runs_before_the_controls_get_the_models_values():
+    class Choice(tk.Widget):
+        def __init__(self):
+            model = type("Model", (), {"options": ("a", "b"), "pick": "a"})()
+            model.set = lambda pick: setattr(model, "pick", pick)
+            super().__init__(model, settings={"pick": tk.menu(("a", "b"), "pick")})
+
+        def fit_controls(self):
+            self.controls["pick"].options = self.model.options
+
+        def draw(self, fig):
+            fig.add_subplot()
+
+    w = Choice()
+    w.model.options, w.model.pick = ("c", "d"), "d"    # a choice the menu did not offer
+    w.refresh()
+    assert w.controls["pick"].options == ("c", "d") and w.controls["pick"].value == "d"
+
+
+def test_a_move_queued_behind_a_repaint_is_not_lost(monkeypatch):
+    """A reader's slider move arrives on a subshell thread and waits for the main thread; a
+    repaint in between puts the slider back to the model's value. The move still counts."""
+    import threading
+    import types
+
+    import IPython
+
+    queued = []
+    loop = types.SimpleNamespace(add_callback=lambda f, *args: queued.append((f, args)))
+    monkeypatch.setattr(IPython, "get_ipython",
+                        lambda: types.SimpleNamespace(kernel=types.SimpleNamespace(io_loop=loop)))
+    w = Bars(h=1.0)
+    for act in (lambda: setattr(w.controls["h"], "value", 5.0), w.controls["double"].click):
+        worker = threading.Thread(target=act)
+        worker.start()
+        worker.join()
+    queued.reverse()                           # the click's repaint runs first
+    for f, args in queued:
+        f(*args)
+    assert w.h == 5.0 and w.controls["h"].value == 5.0

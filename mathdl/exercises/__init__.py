@@ -3,7 +3,7 @@
 Each chapter keeps its exercises in a module of this package (``chapter2.py`` …), so the
 answers are not visible in the notebook. A notebook shows::
 
-    ex = md.exercises.chapter2.derivative_of_sigmoid
+    ex = md.exercises.chapter2.derivative_of_silu
     ex.check(answer)      # Feedback: correct, or what is wrong, in a sentence or two
     ex.hint()
     ex.solution()

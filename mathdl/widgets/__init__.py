@@ -7,6 +7,7 @@ matplotlib nor ipywidgets; building a widget's view needs both.
 import importlib
 
 WIDGETS = {"ChainRuleStepper": "chain_rule", "GradientDescentExplorer": "explorer",
+           "LinearMapExplorer": "linear_map", "PerceptronExplorer": "perceptron",
            "SliderFigure": "slider_figure"}
 __all__ = list(WIDGETS)
 

@@ -1,88 +1,70 @@
-"""GradientDescentExplorer: several optimizers stepping side by side across a loss landscape.
+"""GradientDescentExplorer: optimizers from md.optim stepping side by side across a landscape.
 
     gd = GradientDescentExplorer(landscape="rosenbrock", optimizers=("sgd", "momentum", "adam"),
                                  lr=1e-3, start=(-1.5, 2.0))
     gd.step(); gd.run(50); gd.reset()
     gd.paths, gd.losses, gd.diverged, gd.figure
 
-Every update comes from ``mathdl.optim.get`` (the widget only computes f, calls backward and
-``opt.step()``); "sgd" is plain gradient descent on a gradient with seeded Gaussian noise added.
-Landscapes come from ``mathdl.landscapes.get``. A step that leaves the region around the plot
-(or gives a non-finite value) is refused, and that optimizer stops with a "diverging" banner.
+The model, ``Descent``, needs no matplotlib. Its optimizers are ``md.optim``'s own (it only
+computes f, calls backward and ``opt.step()``); "sgd" is gradient descent on a gradient with
+seeded Gaussian noise added. Landscapes come from ``md.landscapes``. A step that leaves the
+region around the plot (or gives a non-finite value) is refused, and that optimizer stops.
+Changing a setting starts every optimizer afresh and replays the steps taken so far.
 """
-
-import math
 
 import numpy as np
 
-from .. import landscapes, optim
-from ..plotting import OPTIMIZER_COLORS, OPTIMIZER_STYLES
+from .. import checks, landscapes, optim
+from ..plotting import COLORS, OPTIMIZER_COLORS, OPTIMIZER_STYLES
 from ..tensor import tensor
-from .common import (
-    COLORS,
-    BookWidget,
-    FigureView,
-    W,
-    banner,
-    check_choice,
-    check_positive,
-    draw_order,
-    fmt,
-    new_canvas,
-    on_main_thread,
-    same_notch,
-    table,
-)
+from . import toolkit as tk
+from .toolkit import Widget, fmt, table
 
-OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
-# Per-optimizer sliders: (optimizer, hyper-parameter, low, high, default).
-HYPER = (("sgd", "noise", 0.0, 5.0, 1.0), ("momentum", "momentum", 0.0, 0.99, 0.9),
-         ("nesterov", "momentum", 0.0, 0.99, 0.9), ("rmsprop", "alpha", 0.5, 0.999, 0.99),
-         ("adam", "beta1", 0.0, 0.999, 0.9))
-ESCAPE = 10.0   # an iterate farther than ESCAPE window-widths from the window counts as diverged
+NAMES = tuple(optim.names())
+NOISE = optim.Tunable("noise", 0.0, 5.0, 1.0)     # sgd's noise is the explorer's, not md.optim's
+TUNABLE = {o: NOISE if o == "sgd" else optim.OPTIMIZERS[o].tunable for o in NAMES}
+KNOBS = {f"{o}.{t.keyword}": (o, t) for o, t in TUNABLE.items() if t}   # slider: (optimizer, t)
+ESCAPE = 10.0   # an iterate farther than ESCAPE window-widths from the window has diverged
 
 
-def _hyper_for_optim(name, hyper):
-    """Translate the widget's hyper-parameters into md.optim.get keywords (noise is ours)."""
-    h = {k: v for k, v in hyper.items() if k != "noise"}
-    if "beta1" in h:
-        h["betas"] = (h.pop("beta1"), h.pop("beta2", 0.999))
-    return h
+class Descent:
+    """The model: each optimizer steps its own copy of the point ``start`` downhill.
 
-
-class GradientDescentExplorer(BookWidget):
-    """Step optimizers from ``md.optim`` on a landscape from ``md.landscapes``.
-
-    ``start=None`` uses the landscape's own demo start; ``hyper`` gives per-optimizer settings,
-    e.g. ``{"momentum": {"momentum": 0.5}, "sgd": {"noise": 2.0}, "adam": {"lr": 0.05}}``
-    (an "lr" there overrides the shared learning rate). ``steps`` are taken on creation, so the
-    first picture already shows the paths; ``landscape_params`` go to ``md.landscapes.get``.
+    ``hyper`` gives per-optimizer settings, e.g. ``{"momentum": {"momentum": 0.5}, "sgd":
+    {"noise": 2.0}, "adam": {"lr": 0.05}}`` (an "lr" there overrides the shared learning
+    rate); ``start=None`` is the landscape's own demo start; ``steps`` are taken at once.
     """
 
-    OPTIMIZERS = OPTIMIZERS
+    SETTINGS = ("landscape", "condition", "angle", "optimizers", "lr", "x", "y", "focus", *KNOBS)
 
     def __init__(self, landscape="rosenbrock", optimizers=("sgd", "momentum", "adam"), lr=1e-3,
-                 start=None, *, hyper=None, steps=100, landscape_params=None, seed=0):
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-            raise ValueError(f"steps must be a whole number >= 0, not {steps!r}.")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be a whole number >= 0, not {seed!r}.")
-        self._controls_ready = self._syncing = False
-        self._configure(landscape, dict(landscape_params or {}), optimizers, lr, start,
-                        hyper or {}, seed)
-        self._build_controls()
-        self.run(int(steps))
+                 start=None, hyper=None, steps=100, landscape_params=None, seed=0):
+        steps, self.seed = checks.whole("steps", steps, low=0), checks.whole("seed", seed, low=0)
+        params = dict(landscape_params or {})
+        optimizers = (optimizers,) if isinstance(optimizers, str) else tuple(optimizers)
+        unknown = set(hyper or {}) - set(optimizers)
+        if unknown:
+            raise ValueError(f"hyper names optimizers that are not selected: {sorted(unknown)}.")
+        full = {o: {t.keyword: t.default} if t else {} for o, t in TUNABLE.items()}
+        for o, given in (hyper or {}).items():
+            full[o] |= dict(given)
+            if "betas" in given and "beta1" not in given:     # the β₁ slider shows betas[0]
+                full[o]["beta1"] = given["betas"][0]
+        self._configure(landscape, params, optimizers, lr, start, full,
+                        params.get("condition_number", 10.0), params.get("angle", 0.0), None)
+        self.run(steps)
 
-    # ---- configuration: everything is checked before anything is changed -----------------------
-    def _configure(self, landscape, params, optimizers, lr, start, hyper, seed):
-        land = landscapes.get(landscape, **params)
-        if isinstance(optimizers, str):
-            optimizers = (optimizers,)
-        optimizers = tuple(check_choice("optimizer", o, OPTIMIZERS) for o in optimizers)
+    def _configure(self, name, params, optimizers, lr, start, hyper, condition, angle, focus):
+        """Check a whole configuration, then take it (nothing changes if any part is wrong)."""
+        condition = checks.number("The condition number κ", condition, low=1)
+        angle = checks.number("The angle", angle)
+        land = landscapes.get(name, **params)
+        for o in optimizers:
+            checks.choice("optimizer", o, NAMES)
         if not optimizers or len(set(optimizers)) != len(optimizers):
             raise ValueError(f"optimizers must name at least one optimizer, each once; got "
                              f"{optimizers!r}.")
-        lr = check_positive("The learning rate", lr)
+        lr = checks.positive("The learning rate", lr)
         given, start = start, land.start if start is None else start
         try:
             start = np.array(start, dtype=np.float64)
@@ -92,385 +74,355 @@ class GradientDescentExplorer(BookWidget):
         if start.shape != (2,) or not (x0 <= start[0] <= x1 and y0 <= start[1] <= y1):
             raise ValueError(f"start must be a point (x, y) inside the plot window x in "
                              f"[{x0}, {x1}], y in [{y0}, {y1}]; got {given!r}.")
-        unknown = set(hyper) - set(optimizers)
-        if unknown:
-            raise ValueError(f"hyper names optimizers that are not selected: {sorted(unknown)}.")
-        full = {o: {k: d for (n, k, *_, d) in HYPER if n == o} | dict(hyper.get(o, {}))
-                for o in optimizers}
-        for o in optimizers:   # let md.optim check every setting once, on a throw-away tensor
-            h = full[o]
-            noise = h.get("noise", 0.0)
-            if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0):
-                raise ValueError(f"sgd's noise must be a finite number >= 0, not {noise!r}.")
-            kw = {"lr": lr} | _hyper_for_optim(o, h)
-            optim.get(o, [tensor(start, requires_grad=True)], **kw)
+        checks.number("sgd's noise", hyper["sgd"]["noise"], low=0)
+        for o in optimizers:   # md.optim checks every setting, on a throw-away tensor
+            optim.get(o, [tensor(start, requires_grad=True)], **self._keywords(o, lr, hyper))
         self.land, self.landscape_params, self.optimizers = land, params, optimizers
-        self._lr, self._start, self.hyper, self.seed = lr, start, full, seed
-        self._grid = land.grid(160)
-        self.reset(redraw=False)
+        self.lr, self.start, self.hyper = lr, start, hyper
+        self.condition = getattr(land, "condition_number", condition)
+        self.angle = getattr(land, "angle", angle)
+        self.focus = focus if focus in optimizers else optimizers[0]
+        self.reset()
 
-    def reset(self, redraw=True):
+    @staticmethod
+    def _keywords(o, lr, hyper):
+        return {"lr": lr} | {k: v for k, v in hyper[o].items() if k != "noise"}
+
+    def set(self, **values):
+        """Change any of ``SETTINGS`` (all checked first); then every optimizer starts afresh
+        and replays the steps taken so far. A new landscape starts at its own demo point."""
+        for key in values:
+            checks.choice("setting", key, self.SETTINGS)
+        optimizers = values.get("optimizers", self.optimizers)
+        optimizers = (optimizers,) if isinstance(optimizers, str) else tuple(optimizers)
+        focus = values.get("focus", self.focus)
+        if "focus" in values:
+            checks.choice("optimizer for the curvature", focus, optimizers)
+            if len(values) == 1:       # the curvature moves to another point: nothing to replay
+                self.focus = focus
+                return
+        name = values.get("landscape", self.land.name)
+        params = dict(self.landscape_params) if name == self.land.name else {}
+        condition, angle = values.get("condition", self.condition), values.get("angle", self.angle)
+        if name == "quadratic":
+            params |= {"condition_number": condition, "angle": angle}
+        start = (values.get("x", self.start[0]), values.get("y", self.start[1]))
+        if name != self.land.name and not {"x", "y"} & set(values):
+            start = None
+        hyper = {o: dict(h) for o, h in self.hyper.items()}
+        for key in set(values) & set(KNOBS):
+            o, t = KNOBS[key]
+            hyper[o][t.keyword] = values[key]
+        steps = self.steps
+        self._configure(name, params, optimizers, values.get("lr", self.lr), start, hyper,
+                        condition, angle, focus)
+        self.run(steps)
+
+    def reset(self):
         """Back to the start point: fresh optimizers (no momentum, no averages), step 0."""
-        self._runs, self._k = {}, 0   # _k: steps asked for (diverged runs stop earlier)
+        self.steps, self.runs, self._known = 0, {}, {}
         for k, o in enumerate(self.optimizers):
-            p = tensor(self._start.copy(), requires_grad=True)
-            kw = {"lr": self._lr} | _hyper_for_optim(o, self.hyper[o])
-            self._runs[o] = {"p": p, "opt": optim.get(o, [p], **kw), "path": [self._start.copy()],
-                             "diverged": None,
-                             "rng": np.random.default_rng([self.seed, k])}
-        if redraw and self._controls_ready:
-            self._set_play(0)
-            self._redraw()
+            p = tensor(self.start.copy(), requires_grad=True)
+            opt = optim.get(o, [p], **self._keywords(o, self.lr, self.hyper))
+            self.runs[o] = {"p": p, "opt": opt, "path": [self.start.copy()], "diverged": None,
+                            "rng": np.random.default_rng([self.seed, k])}
 
-    # ---- stepping ----------------------------------------------------------------------------
-    def _step_one(self, name, r):
-        p, opt = r["p"], r["opt"]
+    def _step(self, o, run):
+        p, noise = run["p"], self.hyper[o].get("noise")
         old = p.data.copy()
         with np.errstate(all="ignore"):
-            opt.zero_grad()
+            run["opt"].zero_grad()
             self.land(p).backward()
-            if self.hyper[name].get("noise"):
-                p.grad = p.grad + self.hyper[name]["noise"] * r["rng"].standard_normal(2)
-            opt.step()
+            if noise:
+                p.grad = p.grad + noise * run["rng"].standard_normal(2)
+            run["opt"].step()
             new = p.data.copy()
             (x0, x1), (y0, y1) = self.land.xlim, self.land.ylim
             reach = ESCAPE * max(x1 - x0, y1 - y0)
-            value = self.land(new) if np.all(np.isfinite(new)) else np.nan
             inside = x0 - reach < new[0] < x1 + reach and y0 - reach < new[1] < y1 + reach
-            if not (inside and np.isfinite(value)):
-                p.data[...] = old   # refuse the step: the path ends at the last sane point
-                r["diverged"] = len(r["path"])
-                return
-            r["path"].append(new)
+            if not (inside and np.isfinite(self.land(new))):
+                p.data[...] = old          # refuse the step: the path ends at the last sane point
+                run["diverged"] = len(run["path"])
+            else:
+                run["path"].append(new)
 
     def step(self):
-        """One step of every selected optimizer that has not diverged."""
+        """One step of every optimizer that has not diverged."""
         self.run(1)
 
     def run(self, n):
-        """``n`` steps of every optimizer, then one redraw."""
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"run(n) needs a whole number of steps n >= 0, not {n!r}.")
-        self._k += int(n)
-        for _ in range(int(n)):
-            for name, r in self._runs.items():
-                if r["diverged"] is None:
-                    self._step_one(name, r)
-        self._redraw()
+        """``n`` steps of every optimizer that has not diverged."""
+        n = checks.whole("The number of steps n", n, low=0)
+        self.steps, self._known = self.steps + n, {}
+        for _ in range(n):
+            for o, run in self.runs.items():
+                if run["diverged"] is None:
+                    self._step(o, run)
 
-    # ---- what the reader (and the tests) can read back -------------------------------------
+    # ---- what the view (and the tests) read ---------------------------------------------------
     @property
     def paths(self):
-        return {o: np.array(r["path"]) for o, r in self._runs.items()}
+        """{optimizer: the iterates so far, shape (k + 1, 2)}."""
+        return {o: np.array(r["path"]) for o, r in self.runs.items()}
 
     @property
     def losses(self):
-        return {o: self.land(np.array(r["path"])) for o, r in self._runs.items()}
+        return {o: self.land(np.array(r["path"])) for o, r in self.runs.items()}
 
     @property
     def diverged(self):
-        return {o: r["diverged"] is not None for o, r in self._runs.items()}
+        return {o: r["diverged"] is not None for o, r in self.runs.items()}
+
+    @property
+    def stopped(self):
+        """True when every optimizer has diverged, so stepping changes nothing."""
+        return all(self.diverged.values())
+
+    def _memo(self, key, compute):
+        """``compute()``, once until the next step or reset."""
+        if key not in self._known:
+            self._known[key] = compute()
+        return self._known[key]
+
+    @property
+    def gradients(self):
+        """{optimizer: ∇f at its current point}."""
+        return self._memo("gradients", lambda: {o: self.land.gradient(r["path"][-1])
+                                                for o, r in self.runs.items()})
+
+    def lr_marks(self):
+        """On a quadratic: the learning rates {"1/L", "2/(μ+L)", "2/L"}; None elsewhere."""
+        L, mu = getattr(self.land, "L", None), getattr(self.land, "mu", None)
+        return None if L is None else {"1/L": 1 / L, "2/(μ+L)": 2 / (mu + L), "2/L": 2 / L}
+
+    def curvature(self):
+        """At the current point of ``focus``: (point, Hessian eigenvalues ascending, their
+        eigenvectors as columns, condition number |λ|max/|λ|min, what they say)."""
+        return self._memo(("curvature", self.focus), self._curvature)
+
+    def _curvature(self):
+        point = self.runs[self.focus]["path"][-1]
+        lam, vec = np.linalg.eigh(self.land.hessian(point))
+        small = np.abs(lam).min()
+        kappa = np.abs(lam).max() / small if small > 0 else float("inf")
+        return point, lam, vec, kappa, self.shape(point, lam, vec, self.gradients[self.focus])
+
+    def shape(self, point, lam, vec, gradient):
+        """The second-derivative test's name (md.landscapes' classify: minimum, maximum, saddle
+        or degenerate) at a critical point; elsewhere, what the curvature does there.
+
+        A point counts as critical when the local quadratic model f + g·d + ½ dᵀHd has its own
+        critical point within 0.1 % of the window's diagonal: along each eigen-direction that
+        is |gᵢ / λᵢ| ≤ 0.001 · diagonal (written without dividing, so λᵢ = 0 needs gᵢ = 0)."""
+        g = vec.T @ gradient
+        diagonal = np.hypot(np.ptp(self.land.xlim), np.ptp(self.land.ylim))
+        if np.all(np.abs(g) <= 1e-3 * diagonal * np.abs(lam)):
+            return self.land.classify(point)
+        if np.any(np.abs(lam) <= 1e-8 * max(1.0, np.abs(lam).max())):
+            return "flat along one direction"
+        if lam.min() > 0:
+            return "curves up in every direction"
+        return "curves down in every direction" if lam.max() < 0 else \
+            "curves up one way, down the other"
+
+
+class GradientDescentExplorer(Widget):
+    """The view: the paths on the contour, the gradient arrows, the Hessian's eigen-directions
+    at one optimizer's point, and the loss per step; arguments as ``Descent``'s."""
+
+    size, tight, OPTIMIZERS = (9.6, 4.4), False, NAMES
+    moving, commands = ("lr", "x", "y", "focus", *KNOBS), ("step", "run", "reset")
+
+    def __init__(self, landscape="rosenbrock", optimizers=("sgd", "momentum", "adam"), lr=1e-3,
+                 start=None, *, hyper=None, steps=100, landscape_params=None, seed=0):
+        m = Descent(landscape, optimizers, lr, start, hyper, steps, landscape_params, seed)
+        (x0, x1), (y0, y1) = m.land.xlim, m.land.ylim
+        settings = {
+            "landscape": tk.menu(landscapes.names(), "landscape", m.land.name),
+            "condition": tk.log_slider(m.condition, 1.0, 1000.0, "κ (quadratic)", step=0.05),
+            "angle": tk.slider(-90, 90, 5, "angle°", m.angle),
+            "optimizers": tk.ipywidgets().SelectMultiple(
+                options=[(optim.OPTIMIZERS[o].label, o) for o in NAMES], value=m.optimizers,
+                rows=len(NAMES), description="optimizers"),
+            "lr": tk.log_slider(m.lr, 1e-5, 10.0, "lr"),
+            "x": tk.slider(x0, x1, 0.05, "start x", m.start[0]),
+            "y": tk.slider(y0, y1, 0.05, "start y", m.start[1]),
+            "focus": tk.menu(m.optimizers, "curvature at", m.focus),
+            **{key: tk.slider(t.low, t.high, 0.01 if t.high <= 1 else 0.1, f"{o} {t.keyword}",
+                              m.hyper[o][t.keyword]) for key, (o, t) in KNOBS.items()}}
+        actions = {"step": (tk.button("step"), m.step), "play": (tk.play(120), self._tick),
+                   "reset": (tk.button("reset", "back to the start, step 0"), m.reset)}
+        super().__init__(m, settings, actions)
+
+    def _tick(self):
+        if self.controls["play"].value > 0:   # its stop button sends the Play back to 0
+            self.model.step()
 
     @property
     def lr(self):
-        return self._lr
+        return self.model.lr
 
     @lr.setter
     def lr(self, value):
-        self.controls["lr"].value = check_positive("The learning rate", value)
+        self.set(lr=value)
 
-    def lr_marks(self):
-        """On a quadratic: {"1/L", "2/(μ+L)", "2/L"} learning rates; None elsewhere."""
-        L, mu = getattr(self.land, "L", None), getattr(self.land, "mu", None)
-        if L is None:
-            return None
-        return {"1/L": 1 / L, "2/(μ+L)": 2 / (mu + L), "2/L": 2 / L}
+    def value_of(self, name):
+        m = self.model
+        if name in KNOBS:
+            o, t = KNOBS[name]
+            return m.hyper[o][t.keyword]
+        if name in ("x", "y"):
+            return m.start["xy".index(name)]
+        return m.land.name if name == "landscape" else getattr(m, name)
 
-    @property
-    def focus(self):
-        """The optimizer at whose current point the Hessian is shown ("curvature at" menu)."""
-        chosen = self.controls["focus"].value if self._controls_ready else None
-        return chosen if chosen in self._runs else self.optimizers[0]
+    def layout(self):
+        c = self.controls
+        return tk.column(tk.row(c["landscape"], c["condition"], c["angle"]),
+                         tk.row(c["optimizers"], tk.column(c["lr"], c["x"], c["y"]),
+                                tk.column(*(c[key] for key in KNOBS))),
+                         tk.row(c["step"], c["play"], c["reset"], c["focus"]),
+                         self.banner, self.picture.output, self.panel)
 
-    def curvature(self):
-        """At the current point of `focus`: Hessian eigenvalues, eigenvectors (columns),
-        condition number |λ|max/|λ|min and the second-derivative label."""
-        point = self._runs[self.focus]["path"][-1]
-        H = self.land.hessian(point)
-        lam, vec = np.linalg.eigh(H)
-        small = np.abs(lam).min()
-        kappa = np.abs(lam).max() / small if small > 0 else math.inf
-        return point, lam, vec, kappa, self.land.classify(point)
+    def fit_controls(self):
+        c, m = self.controls, self.model
+        for axis, (low, high) in (("x", m.land.xlim), ("y", m.land.ylim)):
+            c[axis].min, c[axis].max = low, high
+        if c["focus"].options != m.optimizers:
+            c["focus"].options = m.optimizers
+        grid = (np.log10(m.lr) - c["lr"].min) / c["lr"].step   # keep lr on the slider's grid
+        if abs(grid - round(grid)) > 1e-6 or not 10 ** c["lr"].min <= m.lr <= 10 ** c["lr"].max:
+            c["lr"].min, c["lr"].max = tk.log_range(m.lr, 1e-5, 10.0, c["lr"].step)
 
-    # ---- drawing: the contour is drawn once per landscape; steps only move artists ------------
-    def _new_figure(self):
-        fig = new_canvas(9.6, 4.2)
-        ax, lax = fig.add_axes((0.07, 0.11, 0.43, 0.78)), fig.add_axes((0.60, 0.11, 0.38, 0.78))
-        X, Y, Z = self._grid
-        land = self.land
-        ax.contour(X, Y, Z, levels=land.levels, colors=COLORS["muted"], linewidths=0.6)
-        for m in land.minima:
-            ax.plot(*m, marker="*", ms=11, color=COLORS["minimum"], ls="none")
-        for s in land.saddles:
-            ax.plot(*s, marker="x", ms=8, color=COLORS["muted"], ls="none")
-        ax.set(xlim=land.xlim, ylim=land.ylim, xlabel="x", ylabel="y", title=land.formula)
-        ax.set_aspect("auto")
-        art = {"ax": ax, "lax": lax, "path": {}, "dot": {}, "loss": {},
-               "start": ax.plot([], [], "o", color=COLORS["text"], ms=5)[0]}
-        for o in self.optimizers:
-            c, ls = OPTIMIZER_COLORS[o], OPTIMIZER_STYLES[o]
-            art["path"][o], = ax.plot([], [], color=c, ls=ls, lw=1.6, label=o)
-            art["dot"][o], = ax.plot([], [], "o", color=c, ms=6, mec="white")
-            art["loss"][o], = lax.plot([], [], color=c, ls=ls, lw=1.6, label=o)
-        zeros = np.zeros(len(self.optimizers))
-        art["arrows"] = ax.quiver(zeros, zeros, zeros, zeros, color=COLORS["gradient"],
-                                  angles="xy", scale_units="xy", scale=1, width=0.006, zorder=5)
-        art["eig"] = [ax.plot([], [], color=COLORS["curvature"], lw=2.2)[0] for _ in range(2)]
-        art["eigtext"] = [ax.text(0, 0, "", color=COLORS["curvature"], fontsize=8)
-                          for _ in range(2)]
-        art["label"] = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=8,
-                               color=COLORS["curvature"],
-                               bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
-        ax.legend(loc="upper right", fontsize=8)
-        shifted = land.f_min is not None
-        lax.set(xlabel="step", ylabel="f − f_min" if shifted else "f",
-                yscale="log" if shifted else "linear", title="loss")
-        art["banner"] = fig.text(0.5, 0.955, "", ha="center", color="white", fontweight="bold",
-                                 bbox={"facecolor": COLORS["gradient"], "edgecolor": "none"})
-        art["moving"] = [art["start"], *art["path"].values(), *art["dot"].values(),
-                         *art["loss"].values(), art["arrows"], *art["eig"], *art["eigtext"],
-                         art["label"], art["banner"]]
-        art["moving"] = draw_order(fig, art["moving"])
-        for a in art["moving"]:   # left out of fig.draw(); blitted onto the cached background
-            a.set_animated(True)
-        art["base"] = art["background"] = art["limits"] = None
-        return fig, art
-
-    def _draw(self):
-        art, land = self._art, self.land
-        (x0, x1), (y0, y1) = land.xlim, land.ylim
-        size = 0.12 * max(x1 - x0, y1 - y0)   # arrow and eigen-direction length on the plot
-        tips, f_min, top = [], land.f_min, 0
-        art["start"].set_data(self._start[:1], self._start[1:])
-        for o, r in self._runs.items():
-            path = np.array(r["path"])
-            art["path"][o].set_data(path[:, 0], path[:, 1])
-            art["dot"][o].set_data(path[-1:, 0], path[-1:, 1])
-            loss = land(path)
-            if f_min is not None:
-                loss = np.maximum(loss - f_min, 1e-16)
-            art["loss"][o].set_data(np.arange(len(loss)), loss)
-            top = max(top, len(loss))
-            g = self._grad[o]
-            norm = np.linalg.norm(g)
-            tips.append(-g / norm * size if norm > 0 else np.zeros(2))
-        art["arrows"].set_offsets(np.array([r["path"][-1] for r in self._runs.values()]))
-        tips = np.array(tips)
-        art["arrows"].set_UVC(tips[:, 0], tips[:, 1])
-        point, lam, vec, kappa, label = self.curvature()
-        for i in range(2):
-            a, b = point - size * vec[:, i], point + size * vec[:, i]
-            art["eig"][i].set_data([a[0], b[0]], [a[1], b[1]])
-            art["eigtext"][i].set_position(b)
-            art["eigtext"][i].set_text(f"λ{i + 1}")
-        art["label"].set_text(f"at {self.focus}'s point: λ = {fmt(lam[0], 3)}, "
-                              f"{fmt(lam[1], 3)}; κ = {fmt(kappa, 3)}; {label}")
-        lax, low, high = art["lax"], np.inf, -np.inf
-        for line in art["loss"].values():
-            y = line.get_ydata()
-            low, high = min(low, y.min()), max(high, y.max())
-        if f_min is not None:   # whole decades, so the axes (and background) rarely change
-            low = 10.0 ** math.floor(math.log10(low))
-            high = max(10.0 ** math.ceil(math.log10(high)), 10 * low)
-        else:
-            pad = 0.05 * (high - low) + 1e-12
-            low, high = low - pad, high + pad
-        nice = next(n for n in (k * 10 ** e for e in range(1, 9) for k in (1, 2, 3, 5))
-                    if n >= top - 1)
-        lax.set(xlim=(0, nice), ylim=(low, high))
-        gone = [o for o, r in self._runs.items() if r["diverged"] is not None]
-        art["banner"].set_text(f"diverging: {', '.join(gone)} stopped" if gone else "")
-        art["banner"].set_visible(bool(gone))
-
-    def _redraw(self):
-        if not self._controls_ready:
-            return
-        if self.view.fig is None:
-            self.view.fig, self._art = self._new_figure()
-        self._grad = {o: self.land.gradient(r["path"][-1]) for o, r in self._runs.items()}
-        self._draw()
-        art, canvas = self._art, self.view.fig.canvas
-        limits = (art["lax"].get_xlim(), art["lax"].get_ylim())
-        if limits != art["limits"]:   # the loss axes changed: redraw their still parts once
-            if art["base"] is None:    # the figure without the loss panel, drawn only once
-                art["lax"].set_visible(False)
-                canvas.draw()
-                art["base"] = canvas.copy_from_bbox(self.view.fig.bbox)
-                art["lax"].set_visible(True)
-            canvas.restore_region(art["base"])
-            self.view.fig.draw_artist(art["lax"])
-            art["background"], art["limits"] = canvas.copy_from_bbox(self.view.fig.bbox), limits
-        else:
-            canvas.restore_region(art["background"])
-        for a in art["moving"]:
-            self.view.fig.draw_artist(a)
-        self.view.refresh(draw=False)
-        self._update_panel()
-
-    # ---- readouts ------------------------------------------------------------------------------
-    def _update_panel(self):
-        rows, colors = [], []
-        for o, r in self._runs.items():
-            path, g = r["path"], self._grad[o]
-            stepped = np.linalg.norm(path[-1] - path[-2]) if len(path) > 1 else 0.0
-            state = f"diverged at step {r['diverged']}" if r["diverged"] is not None else "running"
-            rows.append((o, len(path) - 1, fmt(path[-1][0]), fmt(path[-1][1]),
-                         fmt(self.land(path[-1])), fmt(np.linalg.norm(g)), fmt(stepped), state))
-            colors.append(OPTIMIZER_COLORS[o])
-        point, lam, _, kappa, label = self.curvature()
-        parts = [table(("optimizer", "step", "x", "y", "f", "‖∇f‖", "last step ‖Δp‖", "status"),
-                       rows, colors),
-                 f"<b>Hessian</b> at {self.focus}'s point ({fmt(point[0])}, "
-                 f"{fmt(point[1])}): eigenvalues {fmt(lam[0])}, {fmt(lam[1])}; condition number "
-                 f"{fmt(kappa)}; curvature: <b>{label}</b>."]
-        marks = self.lr_marks()
-        if marks:
-            parts.append("<b>learning rate</b> " + fmt(self._lr) + " = " + ", ".join(
-                f"{fmt(self._lr / v, 3)} × {k} ({fmt(v)})" for k, v in marks.items())
-                + ". Gradient descent converges exactly when lr < 2/L.")
-        gone = [o for o, r in self._runs.items() if r["diverged"] is not None]
-        why = ("f has no minimum here, so it falls without bound" if self.land.f_min is None
-               else "try a smaller learning rate")
-        self.banner.value = banner(
-            f"diverging: {', '.join(gone)} left the region around the plot; those steps were "
-            f"refused ({why})." if gone else "")
-        self.panel.value = "<br>".join(parts)
-
-    def _summary(self):
-        return (f"GradientDescentExplorer({self.land.name}: {', '.join(self.optimizers)}, "
-                f"lr={self._lr:g})")
-
-    # ---- controls ------------------------------------------------------------------------------
-    def _build_controls(self):
-        land, lr = self.land, self._lr
-        exp = math.log10(lr)
-        c = self.controls = {
-            "landscape": W.Dropdown(options=landscapes.names(), value=land.name,
-                                    description="landscape"),
-            "condition": W.FloatLogSlider(value=getattr(land, "condition_number", 10.0), min=0,
-                                          max=3, description="κ (quadratic)"),
-            "angle": W.FloatSlider(value=getattr(land, "angle", 0.0), min=-90, max=90, step=5,
-                                   description="angle°"),
-            "optimizers": W.SelectMultiple(options=OPTIMIZERS, value=self.optimizers, rows=7,
-                                           description="optimizers"),
-            "lr": W.FloatLogSlider(value=lr, min=min(-5, math.floor(exp)),
-                                   max=max(1, math.ceil(exp)), step=0.01, description="lr",
-                                   readout_format=".2e"),
-            "x": W.FloatSlider(value=self._start[0], min=land.xlim[0], max=land.xlim[1],
-                               step=0.05, description="start x"),
-            "y": W.FloatSlider(value=self._start[1], min=land.ylim[0], max=land.ylim[1],
-                               step=0.05, description="start y"),
-            "step": W.Button(description="step"),
-            "play": W.Play(value=0, min=0, max=100000, interval=120, description="play"),
-            "reset": W.Button(description="reset"),
-            "focus": W.Dropdown(options=self.optimizers, description="curvature at"),
-        }
-        for o, k, low, high, _ in HYPER:
-            c[f"{o}.{k}"] = W.FloatSlider(value=self.hyper.get(o, {}).get(k, _), min=low,
-                                          max=high, step=0.01 if high < 1 else 0.1,
-                                          description=f"{o} {k}")
-        # every callback draws, so it must run where the cells run (see common.on_main_thread)
-        c["step"].on_click(on_main_thread(lambda _: self.step()))
-        c["reset"].on_click(on_main_thread(lambda _: self.reset()))
-        c["play"].observe(on_main_thread(self._on_play), "value")
-        c["focus"].observe(on_main_thread(lambda _: None if self._syncing else self._redraw()),
-                           "value")
-        for key in ("landscape", "condition", "angle", "optimizers", "lr", "x", "y") + tuple(
-                f"{o}.{k}" for o, k, *_ in HYPER):
-            c[key].observe(on_main_thread(self._on_setting), "value")
-        self.panel, self.banner = W.HTML(), W.HTML()
-        self.view = FigureView(None, self._summary())
-        hyper = [c[f"{o}.{k}"] for o, k, *_ in HYPER]
-        self.widget = W.VBox([
-            W.HBox([c["landscape"], c["condition"], c["angle"]]),
-            W.HBox([c["optimizers"], W.VBox([c["lr"], c["x"], c["y"]]), W.VBox(hyper)]),
-            W.HBox([c["step"], c["play"], c["reset"], c["focus"]]), self.banner, self.view.output,
-            self.panel])
-        self._sync_controls()
-        self._controls_ready = True
-
-    def _sync_controls(self):
-        """Show only the sliders that mean something for the current choices."""
-        c, quad = self.controls, self.land.name == "quadratic"
-        c["condition"].layout.display = c["angle"].layout.display = None if quad else "none"
-        for o, k, *_ in HYPER:
-            c[f"{o}.{k}"].layout.display = None if o in self.optimizers else "none"
-        own = all("lr" in self.hyper[o] for o in self.optimizers)   # e.g. the race in ch5
+    def update_controls(self):
+        c, m = self.controls, self.model
+        c["condition"].layout.display = c["angle"].layout.display = (
+            None if m.land.name == "quadratic" else "none")
+        for key, (o, _) in KNOBS.items():
+            c[key].layout.display = None if o in m.optimizers else "none"
+        own = all("lr" in m.hyper[o] for o in m.optimizers)   # e.g. the race in chapter 5
         c["lr"].disabled = own
         c["lr"].tooltip = ("every optimizer shown has its own lr (set with hyper=...), so this "
                            "shared one changes nothing" if own else "learning rate, shared by "
                            "every optimizer without an lr of its own")
+        for key in ("step", "play"):
+            c[key].disabled = m.stopped
+            c[key].tooltip = ("every optimizer has stopped (diverged): press reset, or choose a "
+                              "smaller learning rate" if m.stopped else "")
+        if m.stopped:
+            c["play"].playing = False
+        if m.steps == 0:
+            c["play"].value = 0
 
-    def _set_play(self, value):
-        self._replaying = True
-        self.controls["play"].value = value
-        self._replaying = False
+    def draw(self, fig):
+        m, land = self.model, self.model.land
+        (x0, x1), (y0, y1) = land.xlim, land.ylim
+        ax, lax = fig.add_axes((0.075, 0.2, 0.4, 0.7)), fig.add_axes((0.565, 0.2, 0.3, 0.7))
+        ax.contour(*land.grid(160), levels=land.levels, colors=COLORS["muted"], linewidths=0.6)
+        for p in land.minima:
+            ax.plot(*p, marker="*", ms=11, color=COLORS["minimum"], ls="none")
+        for p in land.saddles:
+            ax.plot(*p, marker="x", ms=8, color=COLORS["muted"], ls="none")
+        ax.set(xlim=land.xlim, ylim=land.ylim, xlabel="x", ylabel="y", title=land.formula)
+        shifted = land.f_min is not None
+        lax.set(xlabel="step", ylabel="f − f_min" if shifted else "f",
+                yscale="log" if shifted else "linear")
+        lax.set_title("loss", y=1.0)    # placed by hand, like the axis labels and without minor
+        lax.xaxis.set_label_coords(0.5, -0.1)    # ticks, so redrawing this axes (when its
+        lax.yaxis.set_label_coords(-0.17, 0.5)   # limits change) takes half the time
+        lax.minorticks_off()
+        start = ax.plot([], [], "o", color=COLORS["text"], ms=5)[0]
+        style = {o: {"color": OPTIMIZER_COLORS[o], "ls": OPTIMIZER_STYLES[o], "lw": 1.6}
+                 for o in m.optimizers}
+        paths = {o: ax.plot([], [], label=o, **style[o])[0] for o in m.optimizers}
+        dots = {o: ax.plot([], [], "o", color=style[o]["color"], ms=6, mec="white")[0]
+                for o in m.optimizers}
+        losses = {o: lax.plot([], [], **style[o])[0] for o in m.optimizers}
+        zeros = np.zeros(len(m.optimizers))
+        arrows = ax.quiver(zeros, zeros, zeros, zeros, color=COLORS["gradient"], angles="xy",
+                           scale_units="xy", scale=1, width=0.006, zorder=5)
+        eig = [ax.plot([], [], color=COLORS["curvature"], lw=2.2)[0] for _ in range(2)]
+        names = [ax.text(0, 0, f"λ{i + 1}", color=COLORS["curvature"], fontsize=8)
+                 for i in range(2)]
+        where, numbers = (fig.text(0.075, y, "", fontsize=9, color=COLORS["curvature"])
+                          for y in (0.065, 0.015))   # under the axes, clear of the paths
+        fig.legend(handles=list(paths.values()), loc="center right", fontsize=8)
+        size = 0.12 * max(x1 - x0, y1 - y0)   # of the arrows and eigen-directions on the plot
 
-    def _on_play(self, change):
-        if not getattr(self, "_replaying", False) and change["new"] > change["old"]:
-            self.step()
+        def move():
+            start.set_data(m.start[:1], m.start[1:])
+            tips, top, low, high = [], 0, np.inf, -np.inf
+            for o, run in m.runs.items():
+                path = np.array(run["path"])
+                paths[o].set_data(*path.T)
+                dots[o].set_data(path[-1:, 0], path[-1:, 1])
+                dots[o].set_marker("X" if run["diverged"] else "o")
+                loss = land(path) - land.f_min if shifted else land(path)
+                loss = np.maximum(loss, 1e-16) if shifted else loss
+                losses[o].set_data(np.arange(len(loss)), loss)
+                top, low, high = max(top, len(loss)), min(low, loss.min()), max(high, loss.max())
+                g = m.gradients[o]
+                norm = np.linalg.norm(g)
+                tips.append(-g / norm * size if norm > 0 else np.zeros(2))
+            arrows.set_offsets([r["path"][-1] for r in m.runs.values()])
+            arrows.set_UVC(*np.array(tips).T)
+            point, lam, vec, kappa, shape = m.curvature()
+            for i in range(2):
+                eig[i].set_data(*np.array([point - size * vec[:, i], point + size * vec[:, i]]).T)
+                names[i].set_position(point + size * vec[:, i])
+            texts = []            # a long text takes long to draw: repaint only when changed
+            for text, now in ((where, f"Hessian at {m.focus}'s point: {shape}"), (numbers,
+                              f"λ = {fmt(lam[0], 3)}, {fmt(lam[1], 3)};  κ = {fmt(kappa, 3)}")):
+                if text.get_text() != now:
+                    text.set_text(now)
+                    texts.append(text)
+            if shifted:   # whole decades, so the loss axes rarely change
+                low = 10.0 ** np.floor(np.log10(low))
+                high = max(10.0 ** np.ceil(np.log10(high)), 10 * low)
+            else:
+                pad = 0.05 * (high - low) + 1e-12
+                low, high = low - pad, high + pad
+            end = next(n for n in (k * 10 ** e for e in range(1, 9) for k in (1, 2, 3, 5))
+                       if n >= top - 1)
+            lax.set(xlim=(0, end), ylim=(low, high))
+            return [start, *paths.values(), *dots.values(), *losses.values(), arrows, *eig,
+                    *names, *texts]
+        return move
 
-    def _on_setting(self, change):
-        """A setting changed: rebuild from the start and replay as many steps as were shown.
+    def warning(self):
+        m = self.model
+        gone = [o for o, d in m.diverged.items() if d]
+        if not gone:
+            return ""
+        marks = m.lr_marks()
+        why = ("f has no minimum here, so it falls without bound" if m.land.f_min is None else
+               f"try a learning rate below 2/L = {fmt(marks['2/L'])}" if marks else
+               "try a smaller learning rate")
+        return (f"diverging: {', '.join(gone)} left the region around the plot; those steps "
+                f"were refused ({why})." + (" Every optimizer has stopped, so step and play are "
+                                            "off: press reset." if m.stopped else ""))
 
-        A slider keeps the exact value set in code (lr=0.05, κ=50) for as long as it shows it:
-        the browser's echo of that value rounded onto the slider's grid is not a change, and
-        neither is a change to a hidden slider (it counts once its optimizer is selected)."""
-        c, steps, land = self.controls, self._k, self.land
-        key = next(k for k, w in c.items() if w is change["owner"])
-        exact = {"lr": self._lr, "x": self._start[0], "y": self._start[1],
-                 "condition": getattr(land, "condition_number", None),
-                 "angle": getattr(land, "angle", None)}
-        exact |= {f"{o}.{k}": v for o, h in self.hyper.items() for k, v in h.items()}
+    def readout(self):
+        m, rows = self.model, []
+        for o, run in m.runs.items():
+            p, stop = run["path"], run["diverged"]
+            rows.append((o, len(p) - 1, fmt(p[-1][0]), fmt(p[-1][1]), fmt(m.land(p[-1])),
+                         fmt(np.linalg.norm(m.gradients[o])),
+                         fmt(np.linalg.norm(p[-1] - p[-2]) if len(p) > 1 else 0),
+                         "running" if stop is None else f"diverged at step {stop}"))
+        point, lam, _, kappa, shape = m.curvature()
+        parts = [table(("optimizer", "step", "x", "y", "f", "‖∇f‖", "last step ‖Δp‖", "status"),
+                       rows, [OPTIMIZER_COLORS[o] for o in m.runs]),
+                 f"<b>Hessian</b> at {m.focus}'s point ({fmt(point[0])}, {fmt(point[1])}): "
+                 f"eigenvalues {fmt(lam[0])}, {fmt(lam[1])}; condition number {fmt(kappa)}; "
+                 f"<b>{shape}</b>."]
+        marks = m.lr_marks()
+        if marks:
+            parts.append(f"<b>learning rate</b> {fmt(m.lr)} = " + ", ".join(
+                f"{fmt(m.lr / v, 3)} × {k} ({fmt(v)})" for k, v in marks.items())
+                + ". Gradient descent converges exactly when lr < 2/L.")
+        return "<br>".join(parts)
 
-        def read(k):
-            keep = exact.get(k) is not None and same_notch(c[k], exact[k])
-            return exact[k] if keep else c[k].value
-
-        if self._syncing or c[key].layout.display == "none" or (
-                key in exact and read(key) == exact[key]):
-            return
-        name = c["landscape"].value
-        params = dict(self.landscape_params) if name == land.name else {}
-        if name == "quadratic":
-            params |= {"condition_number": read("condition"), "angle": read("angle")}
-        start = (read("x"), read("y"))
-        if key == "landscape":
-            start = None   # a new landscape starts from its own demo point
-        hyper = {o: dict(self.hyper.get(o, {})) for o in c["optimizers"].value}
-        for o, k, *_ in HYPER:   # the sliders' values, over settings given in code (e.g. "lr")
-            if o in hyper:
-                hyper[o][k] = read(f"{o}.{k}")
-        if not c["optimizers"].value:   # keep at least one selected
-            self._syncing = True
-            c["optimizers"].value = change["old"]
-            self._syncing = False
-            return
-        old = (self.land.name, self.landscape_params, self.optimizers)
-        self._configure(name, params, tuple(c["optimizers"].value), read("lr"), start, hyper,
-                        self.seed)
-        self._syncing = True
-        if old[:2] != (self.land.name, self.landscape_params):
-            for i, (axis, lim) in enumerate((("x", self.land.xlim), ("y", self.land.ylim))):
-                c[axis].min, c[axis].max = -1e9, 1e9
-                c[axis].value = self._start[i]
-                c[axis].min, c[axis].max = lim
-        focus = c["focus"].value
-        c["focus"].options = self.optimizers
-        c["focus"].value = focus if focus in self.optimizers else self.optimizers[0]
-        self._syncing = False
-        self._sync_controls()
-        if old != (self.land.name, self.landscape_params, self.optimizers):
-            self.view.fig = None   # new contour or new legend: a new figure
-        self.view.alt = self._summary()
-        self.run(steps)
+    def describe(self):
+        m = self.model
+        return (f"GradientDescentExplorer({m.land.name}: {', '.join(m.optimizers)}, "
+                f"lr={m.lr:g})")

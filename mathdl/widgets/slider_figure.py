@@ -10,27 +10,17 @@
     sf.set(h=0.1)                             # the same from code, checked first
     sf.values, sf.figure
 
-For the small "one idea, one slider" pictures of a chapter: the notebook writes only the
-drawing function (what to plot); the widget owns the figure, the sliders and the PNG. By
-default each change clears the figure and calls ``draw(fig, **values)`` again: simple, but a
-matplotlib figure takes 50-150 ms to draw. A picture whose sliders move only some of its
-parts returns ``move(**values)`` from ``draw``, which updates those parts and returns them
-(the toolkit's move protocol, see ``toolkit``): a move then takes 10-30 ms. ``move`` takes
-the values of the sliders it handles, by name; moving any other slider builds the figure
-again. ``move`` is also called for the first picture, so ``draw`` need not set the moving
-parts itself.
+For a chapter's small "one idea, one slider" pictures: the notebook writes only what to plot.
+Each change clears the figure and calls ``draw(fig, **values)`` again (a matplotlib figure
+takes 50-150 ms to draw), unless ``draw`` returns ``move(**values)``: the toolkit's move
+protocol, which updates and returns the parts the sliders it names move (10-30 ms a move).
+Moving any other slider builds the figure again; ``move`` also makes the first picture.
 """
 
 import inspect
 
 from .. import checks
 from .toolkit import Widget, column, fmt, ipywidgets
-
-
-def _describe(draw):
-    """The first line of the drawing function's docstring, else its name."""
-    doc = inspect.getdoc(draw)
-    return doc.splitlines()[0] if doc else getattr(draw, "__name__", "figure")
 
 
 class SliderValues:
@@ -71,7 +61,6 @@ class SliderFigure(Widget):
     setting_word = "slider"
 
     def __init__(self, draw, size=(6.4, 3.6), **sliders):
-        W = ipywidgets()
         if not callable(draw):
             raise TypeError(f"SliderFigure needs a drawing function draw(fig, **values) as its "
                             f"first argument, not {type(draw).__name__}.")
@@ -79,7 +68,7 @@ class SliderFigure(Widget):
             raise ValueError("SliderFigure needs at least one slider, given by keyword, for "
                              "example SliderFigure(draw, h=slider(0, 2, 0.1)).")
         for name, s in sliders.items():
-            if not isinstance(s, W.ValueWidget):
+            if not isinstance(s, ipywidgets().ValueWidget):
                 raise TypeError(f"slider {name!r} must be an ipywidgets control with a .value "
                                 f"(such as a FloatSlider), not {type(s).__name__}.")
         try:
@@ -116,10 +105,12 @@ class SliderFigure(Widget):
         return lambda: move(**{name: self.model.values[name] for name in self.moving})
 
     def describe(self):
-        def shown(v):
-            return fmt(v) if checks.is_number(v) else v
-        settings = ", ".join(f"{name} = {shown(v)}" for name, v in self.model.values.items())
-        return f"{_describe(self.user_draw).rstrip('.')} ({settings})"
+        """The drawing function's first docstring line (else its name), and the values."""
+        doc = inspect.getdoc(self.user_draw)
+        what = doc.splitlines()[0] if doc else getattr(self.user_draw, "__name__", "figure")
+        values = ", ".join(f"{name} = {fmt(v) if checks.is_number(v) else v}"
+                           for name, v in self.model.values.items())
+        return f"{what.rstrip('.')} ({values})"
 
     def layout(self):
         return column(*self.controls.values(), self.banner, self.picture.output)

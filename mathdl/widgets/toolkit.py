@@ -1,21 +1,16 @@
 """The widget toolkit: what every widget of the book shares, written once.
 
-A widget is a **model** and a **view**, usually side by side in one file:
-
-- The *model* holds the state and the mathematics: plain Python and numpy, no matplotlib, no
-  ipywidgets, so it can be used and tested alone. Its ``set(**values)`` checks every value
-  first (``mathdl.checks``) and changes nothing unless all of them are good.
-- The *view* subclasses :class:`Widget`. It says which controls set which of the model's
-  values, draws the model, and writes the readout. The toolkit does the rest, once for all:
-  the figure shown as a PNG (also in the display bundle, so a notebook viewer without a
-  kernel shows the picture); repainting only the parts that move; control callbacks run on
-  the kernel's main thread; the banner and the readout; ``set(**values)``; and any attribute
-  the view does not have is read from the model (``view.determinant`` is
-  ``view.model.determinant``).
-
-This module imports matplotlib and ipywidgets only when a view is built, so a model (and this
-file) can be imported without them. A complete widget, the line y = a·x + b through three
-points, with its squared error::
+A widget is a **model** and a **view**, usually side by side in one file. The model holds the
+state and the mathematics (numpy; no matplotlib, no ipywidgets), so it can be used and tested
+alone; its ``set(**values)`` checks every value first (``mathdl.checks``) and changes nothing
+unless all of them are good. The view subclasses :class:`Widget`: it says which controls set
+which of the model's values, draws the model and writes the readout. The toolkit does the rest,
+once for all: the figure shown as a PNG (also in the display bundle, for a notebook viewer
+without a kernel), repainting only the parts that move, control callbacks run on the kernel's
+main thread, the banner, ``set(**values)``, and any attribute the view lacks read from the
+model (``view.error`` is ``view.model.error``). Matplotlib and ipywidgets are imported only
+when a view is built. A complete widget, the line y = a·x + b through three points, with its
+squared error::
 
     class Line:                                              # the model
         POINTS = np.array([[0.0, 0.5], [1.0, 1.5], [2.0, 2.0]])
@@ -59,21 +54,19 @@ points, with its squared error::
 
 ``LineExplorer()`` shows the sliders, the picture and the table; ``lx.set(a=0.75)`` or a drag
 moves the line; ``lx.error`` reads the model. A view may also define ``actions`` (buttons and
-the like, each with the function it calls), ``warning()`` (the banner's text),
-``update_controls()`` (enable, disable or hide controls after a change), ``value_of(name)``
-(when a setting is not an attribute of the model), ``describe()`` (the picture's text
-alternative) and ``static_png()`` (the picture a viewer without a kernel shows).
+the like, each with the function it calls), ``commands`` (the model's methods it offers, such
+as ``step``: ``view.step()`` steps the model, then repaints) and the hooks of :class:`Widget`
+(``warning``, ``fit_controls``, ``update_controls``, ``value_of``, ``describe``, ``static_png``).
 
-**The move protocol.** ``draw(fig)`` builds the whole figure and returns ``move()``, which
-updates the parts that change and returns those artists (or returns ``None``: then every
-change draws the figure anew). The toolkit keeps a picture of everything else; after a
-change it repaints only the rectangles the returned artists covered before and cover now,
-painting the moving parts there, in the order a full draw stacks them, over the kept
-picture. Moving parts are drawn above the still ones (put a legend that must stay on top
-among the moving parts). ``move`` may return artists it has just made (``ax.legend()`` makes
-a new legend each time); they join the moving parts, and those they replaced leave. If a
-change alters an axes' limits, that axes is drawn again at once; a setting not listed in
-``moving``, or a move returning a still part of the figure, draws the whole figure again.
+**The move protocol.** ``draw(fig)`` builds the whole figure and returns ``move()`` (or nothing:
+then every change draws the figure anew). ``move()`` updates the parts that change and returns
+those artists. The toolkit keeps a picture of everything else; after a change it repaints only
+the rectangles the returned artists covered before and cover now, drawing the moving parts
+there, in the order a full draw stacks them, over the kept picture (so moving parts lie above
+still ones: a legend that must stay on top belongs among them). ``move`` may return artists it
+has just made (``ax.legend()`` makes a new one each time): they replace those they replaced. An
+axes whose limits change is drawn again at once; a setting not listed in ``moving``, or a still
+part that starts to move, draws the whole figure again.
 """
 
 import base64
@@ -90,8 +83,8 @@ from .. import checks
 from ..plotting import BOOK_RC, COLORS
 
 __all__ = ["Widget", "Picture", "canvas", "png_bytes", "on_main_thread", "same_notch",
-           "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_slider", "menu",
-           "button", "toggle", "play", "row", "column", "COLORS", "checks"]
+           "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_range",
+           "log_slider", "menu", "button", "toggle", "play", "row", "column", "COLORS", "checks"]
 
 
 def ipywidgets():
@@ -113,12 +106,10 @@ def canvas(width, height):
 
 
 def png_bytes(fig, draw=True):
-    """Encode the canvas of ``fig`` (drawn first unless ``draw=False``) as an 8-bit RGB PNG.
-
-    A PNG is a signature and three chunks (length, type, data, CRC-32): IHDR with the size and
-    pixel format, IDAT with the zlib-compressed rows (each prefixed by filter type 0, "none"),
-    and IEND. Written out like this it takes half the time of a general-purpose encoder.
-    """
+    """The canvas of ``fig`` (drawn first unless ``draw=False``) as an 8-bit RGB PNG: a signature
+    and three chunks (length, type, data, CRC-32), IHDR with the size and pixel format, IDAT
+    with the zlib-compressed rows (each led by filter byte 0, "none"), and IEND. Written out
+    like this it takes half the time of a general-purpose encoder."""
     if draw:
         fig.canvas.draw()
     rgba = np.asarray(fig.canvas.buffer_rgba())
@@ -146,12 +137,22 @@ def draw_order(fig, artists):
 
 def _extent(artist, renderer, height):
     """The pixels ``artist`` can touch, as numpy (row, column) slices' bounds, padded for
-    antialiasing and line width; None for an artist that paints nothing."""
+    antialiasing and line width: None if it paints nothing, the whole figure if unknown."""
+    from matplotlib.collections import Collection
+    from matplotlib.transforms import Bbox
     if not artist.get_visible():
         return None
-    b = artist.get_window_extent(renderer)
-    if not (np.all(np.isfinite(b.bounds)) and b.width >= 0 and b.height >= 0):
-        return (0, 0, 10 ** 6, 10 ** 6)        # unknown: the whole figure
+    clip = artist.get_clip_box() if artist.get_clip_on() else None
+    if isinstance(artist, Collection):   # its extent leaves out arrows and marker sizes:
+        b = clip                         # take all it may paint
+    else:
+        b = artist.get_window_extent(renderer)
+        if clip is not None and all(map(math.isfinite, b.extents)):
+            b = Bbox.intersection(b, clip)   # it paints only inside its clip box
+            if b is None:
+                return None
+    if b is None or not (all(map(math.isfinite, b.extents)) and b.width >= 0 and b.height >= 0):
+        return (0, 0, 10 ** 6, 10 ** 6)
     width = getattr(artist, "get_linewidth", lambda: 0)()
     pad = 3 + math.ceil(renderer.points_to_pixels(float(np.max(width, initial=0))))
     return (max(math.floor(height - b.y1) - pad, 0), max(math.floor(b.x0) - pad, 0),
@@ -196,22 +197,21 @@ class Picture:
         moving = self._moved() if self._move else []
         if self.tight and not self._margins:
             fig.tight_layout()
-            p = fig.subplotpars
-            self._margins = {k: getattr(p, k) for k in ("left", "right", "bottom", "top",
-                                                        "wspace", "hspace")}
+            self._margins = {k: getattr(fig.subplotpars, k) for k in ("left", "right", "bottom",
+                                                                      "top", "wspace", "hspace")}
         for a in moving:
             a.set_animated(True)                 # left out of the picture of the still parts
         self.builds += 1
         fig.canvas.draw()
-        if self._move:
-            self._moving = draw_order(fig, moving)
+        if self._move:                           # keep the still picture, then paint the rest
+            self._renderer, self._bases = fig.canvas.get_renderer(), {}
+            self._still = np.array(self._renderer.buffer_rgba())
             self._still_artists = set(fig.findobj()) - set(moving)
             self._limits = {ax: ax.viewLim.bounds for ax in fig.axes}
-            self._still, self._bases = np.array(self._buffer()), {}
-            self._paint_all()
-
-    def _buffer(self):
-        return np.asarray(self.fig.canvas.get_renderer().buffer_rgba())
+            self._moving = draw_order(fig, moving)
+            for a in self._moving:
+                fig.draw_artist(a)
+            self._extents = {a: _extent(a, self._renderer, len(self._still)) for a in self._moving}
 
     def _moved(self):
         """Call ``move()`` and check what it returns: artists of this figure."""
@@ -224,16 +224,11 @@ class Picture:
                                 f"it changed (lines, texts, patches …), not {a!r}.")
         return artists
 
-    def _paint_all(self):
-        """The still picture, then every moving part on top; remember where each one is."""
-        renderer, buf = self.fig.canvas.get_renderer(), self._buffer()
-        buf[...] = self._still
-        for a in self._moving:
-            self.fig.draw_artist(a)
-        self._extents = {a: _extent(a, renderer, buf.shape[0]) for a in self._moving}
-
     def _paint(self):
         """Repaint what ``move()`` changed; False when the figure must be built again."""
+        fig, renderer = self.fig, self._renderer
+        if fig.canvas.get_renderer() is not renderer:
+            return False                         # a new canvas (savefig at another dpi, say)
         changed = self._moved()
         dirty, new = [], [a for a in changed if a not in self._extents]
         if new:                                  # e.g. a legend made anew by ax.legend()
@@ -242,65 +237,64 @@ class Picture:
             for a in new:
                 a.set_animated(True)
                 self._extents[a] = None
-            kept = draw_order(self.fig, [*self._moving, *new])
-            for a in set(self._moving) - set(kept):   # replaced, no longer in the figure
-                dirty.append(self._extents.pop(a))
+            kept = draw_order(fig, [*self._moving, *new])
+            dirty += [self._extents.pop(a) for a in set(self._moving) - set(kept)]   # replaced
             self._moving = kept
-        moved_axes = [ax for ax in self.fig.axes if ax.viewLim.bounds != self._limits.get(ax)]
         self.paints += 1
-        if moved_axes:
-            self._redraw_axes(moved_axes)
-            return True
-        renderer, buf = self.fig.canvas.get_renderer(), self._buffer()
+        moved = [ax for ax in fig.axes if ax.viewLim.bounds != self._limits.get(ax)]
+        if moved:     # the still picture changes there, and whatever moves in those axes
+            dirty.append(self._redraw_axes(moved))
+            changed += [a for a in self._moving if a.axes in moved and a not in changed]
+        for a in changed:                        # where each changed part was, and is now
+            dirty.append(self._extents[a])
+            self._extents[a] = _extent(a, renderer, len(self._still))
+            dirty.append(self._extents[a])
         dirty = [r for r in dirty if r is not None]
-        for a in changed:
-            old, new = self._extents[a], _extent(a, renderer, buf.shape[0])
-            self._extents[a] = new
-            dirty += [r for r in (old, new) if r is not None]
-        if not dirty:
-            return True
-        frame = np.array(buf)
-        for r0, c0, r1, c1 in dirty:             # the still picture under every dirty rectangle
-            buf[r0:r1, c0:c1] = self._still[r0:r1, c0:c1]
-        for a in self._moving:                   # then what moves there, in stacking order
-            e = self._extents[a]
-            if e is not None and any(_overlap(e, r) for r in dirty):
-                self.fig.draw_artist(a)
-        for r0, c0, r1, c1 in dirty:             # keep the new pixels only inside the rectangles
-            frame[r0:r1, c0:c1] = buf[r0:r1, c0:c1]
-        buf[...] = frame
+        if dirty:
+            buf = np.asarray(renderer.buffer_rgba())
+            frame = np.array(buf)
+            for r0, c0, r1, c1 in dirty:         # the still picture under every dirty rectangle
+                buf[r0:r1, c0:c1] = self._still[r0:r1, c0:c1]
+            for a in self._moving:               # then what moves there, in stacking order
+                e = self._extents[a]
+                if e is not None and any(_overlap(e, r) for r in dirty):
+                    fig.draw_artist(a)
+            for r0, c0, r1, c1 in dirty:         # keep the new pixels only inside the rectangles
+                frame[r0:r1, c0:c1] = buf[r0:r1, c0:c1]
+            buf[...] = frame
         return True
 
     def _redraw_axes(self, axes):
-        """Some axes changed their limits: draw them again over a picture of the rest."""
-        key = frozenset(axes)
-        if key not in self._bases:               # the still parts without those axes, once
+        """Some axes changed their limits: draw them again into the picture of the still parts
+        (over a picture of the rest, made once); return the rectangle where it changed."""
+        key, buf = frozenset(axes), np.asarray(self._renderer.buffer_rgba())
+        shown = np.array(buf)
+        if key not in self._bases:
             for ax in axes:
                 ax.set_visible(False)
             self.fig.canvas.draw()
             for ax in axes:
                 ax.set_visible(True)
-            self._bases[key] = np.array(self._buffer())
-        buf = self._buffer()
+            self._bases[key] = np.array(buf)
         buf[...] = self._bases[key]
         for ax in axes:                          # Axes.draw leaves out the moving (animated) parts
             self.fig.draw_artist(ax)
-        self._still[...] = buf
+        rows, cols = np.nonzero(np.any(buf != self._still, axis=-1))
+        self._still[...], buf[...] = buf, shown
         self._limits = {ax: ax.viewLim.bounds for ax in self.fig.axes}
-        self._paint_all()
+        if rows.size:
+            return rows.min(), cols.min(), rows.max() + 1, cols.max() + 1
 
 
 # ---- controls --------------------------------------------------------------------------------
 def on_main_thread(callback):
     """``callback`` for a control, made to run on the thread that runs the notebook's cells.
 
-    JupyterLab (4.4 and later) sends widget messages to a kernel *subshell* (ipykernel 7), which
-    handles them on a thread of its own while the main thread goes on running cells. Matplotlib
-    (and FreeType under it) must never draw from two threads at once: that corrupts the heap
-    and the kernel dies. So a callback arriving on another thread is queued on the kernel's main
-    event loop, where it runs between cells, in the order the messages came; on the main thread
-    (tests, older kernels) it simply runs.
-    """
+    JupyterLab 4.4+ sends widget messages to a kernel *subshell* (ipykernel 7), handled on a
+    thread of its own while the main thread runs cells, and matplotlib (FreeType under it)
+    drawing on two threads at once corrupts the heap: the kernel dies. So a callback arriving
+    on another thread is queued on the kernel's main event loop, to run between cells in the
+    order the messages came; on the main thread (tests, older kernels) it simply runs."""
     @functools.wraps(callback)
     def run(*args):
         loop = None
@@ -313,14 +307,12 @@ def on_main_thread(callback):
     return run
 
 
-def same_notch(control, value):
-    """True when ``control.value`` is only the browser's rounding of ``value``.
-
-    A slider in the browser snaps the value it is given to its own grid (a log slider's to
-    steps of the exponent) and sends the snapped value back; that echo is not a reader's move
-    and must not replace the exact value set in code (lr 0.05 would become 0.0501).
-    """
-    new, step = control.value, getattr(control, "step", None) or 0
+def same_notch(control, value, new=None):
+    """True when ``control.value`` (or ``new``, a value it took) is only the browser's rounding
+    of ``value``: a slider in the browser snaps a value to its grid (a log slider's to steps of
+    the exponent) and sends it back, and that echo must not replace the exact value set in
+    code (lr 0.05 would become 0.0501)."""
+    new, step = control.value if new is None else new, getattr(control, "step", None) or 0
     if not (checks.is_number(new) and checks.is_number(value)):
         return new == value
     if isinstance(control, ipywidgets().FloatLogSlider):
@@ -333,26 +325,30 @@ def same_notch(control, value):
 def slider(low, high, step, description="", value=None, whole=False):
     """A slider from ``low`` to ``high`` in steps of ``step`` (an IntSlider if ``whole``)."""
     W = ipywidgets()
-    kind = W.IntSlider if whole else W.FloatSlider
-    return kind(value=low if value is None else value, min=low, max=high, step=step,
-                description=description, continuous_update=True)
+    return (W.IntSlider if whole else W.FloatSlider)(
+        value=low if value is None else value, min=low, max=high, step=step,
+        description=description, continuous_update=True)
+
+
+def log_range(value, low, high, step=0.01):
+    """The exponents (min, max) of a log slider over about [low, high] (widened to take
+    ``value``) whose grid passes through ``value``."""
+    e, low, high = math.log10(value), min(low, value), max(high, value)
+    return (e - math.ceil(round((e - math.log10(low)) / step, 6)) * step,
+            e + math.ceil(round((math.log10(high) - e) / step, 6)) * step)
 
 
 def log_slider(value, low, high, description="", step=0.01, fmt=".3g"):
     """A slider over [low, high] on a log scale whose grid passes through ``value``, so the
-    number set in code is the number the slider shows (2.1, not 2.09)."""
-    W = ipywidgets()
-    e = math.log10(value)
-    lo = e - math.ceil(round((e - math.log10(low)) / step, 6)) * step
-    hi = e + math.ceil(round((math.log10(high) - e) / step, 6)) * step
-    return W.FloatLogSlider(value=value, min=lo, max=hi, step=step, base=10,
-                            description=description, readout_format=fmt)
+    number set in code is the number it shows (2.1, not 2.09); see ``log_range``."""
+    lo, hi = log_range(value, low, high, step)
+    return ipywidgets().FloatLogSlider(value=value, min=lo, max=hi, step=step, base=10,
+                                       description=description, readout_format=fmt)
 
 
 def menu(options, description="", value=None):
     """A drop-down menu; ``options`` are values or (label, value) pairs."""
-    W = ipywidgets()
-    control = W.Dropdown(options=options, description=description)
+    control = ipywidgets().Dropdown(options=options, description=description)
     if value is not None:
         control.value = value
     return control
@@ -421,16 +417,18 @@ class Widget:
 
     ``settings`` maps the names of the model's values to the controls that set them;
     ``actions`` maps names to ``(control, function)``: a button calls the function when
-    clicked, any other control (a Play, a toggle) whenever its value changes. The
-    picture is built once here and brought up to date after every change.
+    clicked, any other control (a Play, a toggle) whenever its value changes. The picture is
+    built once here and brought up to date after every change.
     """
 
     size = (6.4, 4.0)     # the figure, in inches (100 px each)
     tight = True          # lay the first figure out with tight_layout (False: draw places axes)
     moving = ()           # settings whose change only moves parts (the others rebuild)
+    commands = ()         # the model's methods the view offers, each followed by a repaint
     setting_word = "setting"   # what set() calls its names in an error ("slider", …)
 
     def __init__(self, model, settings=None, actions=None):
+        W = ipywidgets()
         self.model, self._syncing = model, False
         self.controls = dict(settings or {})
         self._settings = tuple(self.controls)
@@ -439,12 +437,12 @@ class Widget:
         for name, (control, function) in (actions or {}).items():
             self.controls[name] = control
             run = on_main_thread(functools.partial(self._on_action, function))
-            if isinstance(control, ipywidgets().Button):
+            if isinstance(control, W.Button):
                 control.on_click(run)
             else:
                 control.observe(run, "value")
         self.picture = Picture(self.size, self.draw, tight=self.tight)
-        self.banner, self.panel = ipywidgets().HTML(), ipywidgets().HTML()
+        self.banner, self.panel = W.HTML(), W.HTML()
         self.widget = self.layout()
         self.refresh(rebuild=True)
 
@@ -459,6 +457,10 @@ class Widget:
     def warning(self):
         """Text for the banner above the picture ('' for none)."""
         return ""
+
+    def fit_controls(self):
+        """Fit options and ranges to the model (a menu of its current choices, a slider over its
+        current range) before the controls get its values; nothing by default."""
 
     def update_controls(self):
         """Enable, disable or hide controls after a change (nothing by default)."""
@@ -491,6 +493,7 @@ class Widget:
         """Show the model's state: controls, picture, banner and readout."""
         self._syncing = True
         try:
+            self.fit_controls()
             for name in self._settings:
                 value, control = self.value_of(name), self.controls[name]
                 if control.value != value and not same_notch(control, value):
@@ -504,7 +507,7 @@ class Widget:
         self.panel.value = self.readout()
 
     def _on_control(self, name, change):
-        if self._syncing or same_notch(self.controls[name], self.value_of(name)):
+        if self._syncing or same_notch(self.controls[name], self.value_of(name), change["new"]):
             return                                   # our own update, or the browser's echo
         try:
             self.set(**{name: change["new"]})
@@ -514,18 +517,25 @@ class Widget:
 
     def _on_action(self, function, change=None):
         if not self._syncing:
-            function()
+            self._command(function)
+
+    def _command(self, method, *args, redraw=True, **kwargs):
+        result = method(*args, **kwargs)
+        if redraw:
             self.refresh()
+        return result
 
     @property
     def figure(self):
         return self.picture.fig
 
     def __getattr__(self, name):
-        """Whatever the view does not define is read from the model (``view.error``)."""
+        """Whatever the view does not define is read from the model (``view.error``); a
+        model's method named in ``commands`` repaints after it ran (unless ``redraw=False``)."""
         if name == "model" or name.startswith("__"):
             raise AttributeError(name)
-        return getattr(self.model, name)
+        found = getattr(self.model, name)
+        return functools.partial(self._command, found) if name in self.commands else found
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)

@@ -1,14 +1,18 @@
-"""Benchmark: one step plus full redraw (figure drawn and encoded as the PNG the browser gets).
+"""Benchmark: one step plus its repaint (and the PNG the browser gets), per widget.
 
-Run: python tests/benchmarks/bench_widgets.py
+Run: PYTHONPATH=$PWD python tests/benchmarks/bench_widgets.py
 Target (DESIGN.md): ≤ 50 ms per step; 100 ms is where "instant" ends. The cases are measured
 interleaved, round-robin, and the median is reported, so a slow moment hits every case alike.
-The explorer's steady step blits the moving artists onto a cached background; its "new axes"
-case forces the full draw that happens when the loss panel's axes change (rarely: decades).
-The stepper repaints only the rectangles its step changed (a few labels, the active box's
-frame, the caption) and cycles through every forward and backward step of the network.
-A SliderFigure whose drawing function returns ``move`` repaints only the moving artists; the
-same picture drawn whole on every move is measured beside it, for comparison.
+Every widget repaints through the toolkit's move protocol: only the rectangles its moving
+parts covered before and cover now. The explorer's "loss axes changed" case steps across the
+end of the loss panel's step axis (30 → 31 steps: 0..30 becomes 0..50), so that axes is
+drawn again; the state before the step is set up untimed. The stepper cycles through every
+forward and backward step of the network. A SliderFigure whose drawing function returns
+``move`` is measured beside the same picture drawn whole on every move, for comparison.
+The linear-map explorer repaints both panels' moving parts; its slider case moves one entry,
+its preset case presses the preset buttons in turn (the panels' limits change now and then).
+The perceptron explorer repaints the plane (its shading and boundary) and the table cells
+whose text changed; "next gate" changes the targets, so more of the table moves.
 """
 
 import statistics
@@ -16,8 +20,15 @@ import time
 
 import numpy as np
 
-from mathdl.widgets import ChainRuleStepper, GradientDescentExplorer, SliderFigure
-from mathdl.widgets.common import W
+from mathdl.widgets import (
+    ChainRuleStepper,
+    GradientDescentExplorer,
+    LinearMapExplorer,
+    PerceptronExplorer,
+    SliderFigure,
+)
+from mathdl.widgets.linear_map import PRESETS
+from mathdl.widgets.toolkit import ipywidgets
 
 TARGET_MS = 50.0
 
@@ -46,41 +57,61 @@ def secant_picture(fig, h, whole=False):
 def main(rounds=25):
     # 20 steps on creation + 2 per round stay on the loss panel's 0..100 axis
     gd = GradientDescentExplorer("rosenbrock", ("sgd", "momentum", "adam"), lr=1e-3, steps=20)
+    axes = GradientDescentExplorer("rosenbrock", ("sgd", "momentum", "adam"), lr=1e-3, steps=30)
     cs = ChainRuleStepper(preset="network")
     lr_slider = gd.controls["lr"]
-
-    def explorer_step():
-        gd.step()
-
-    def explorer_step_new_axes():
-        gd._art["limits"] = None   # as if the loss axes had just changed
-        gd.step()
 
     def stepper_step():
         if cs.phase == "done":
             cs.reset(redraw=False)
         cs.step()
 
-    def explorer_slider():   # a control change rebuilds and replays every step taken so far
+    def explorer_slider():   # a control change starts afresh and replays every step so far
         lr_slider.value = 1.2e-3 if lr_slider.value < 1.1e-3 else 1e-3
 
     pictures = {whole: SliderFigure(lambda fig, h, whole=whole: secant_picture(fig, h, whole),
-                                    h=W.FloatLogSlider(value=1.0, min=-3, max=0, step=0.05))
+                                    h=ipywidgets().FloatLogSlider(value=1.0, min=-3, max=0,
+                                                                  step=0.05))
                 for whole in (False, True)}
 
     def slider_move(whole):
         h = pictures[whole].controls["h"]
         return lambda: setattr(h, "value", 0.01 if h.value > 0.5 else 1.0)
 
-    cases = {"explorer: step + redraw (3 optimizers, Rosenbrock)": explorer_step,
-             "explorer: step + redraw, loss axes changed": explorer_step_new_axes,
-             "stepper: step + redraw (2-2-1 network)": stepper_step,
-             "explorer: lr slider moved (rebuild + replay 20-70 steps)": explorer_slider,
-             "slider figure: slider moved (moving parts repainted)": slider_move(False),
-             "  (the same picture drawn whole, for comparison)": slider_move(True)}
+    lm = LinearMapExplorer()
+    entry, presets = lm.controls["b"], iter(np.tile(list(PRESETS), 10 * rounds))
+
+    def linear_map_slider():
+        entry.value = 0.6 if entry.value < 0.55 else 0.5
+
+    def linear_map_preset():
+        lm.controls[next(presets)].click()
+
+    pe = PerceptronExplorer()
+
+    def perceptron_slider():   # a reader dragging w1 (as the browser sends it)
+        w1 = pe.controls["w1"]
+        w1.value = 0.4 if w1.value > 0.7 else 1.0
+
+    def perceptron_next_gate():
+        pe.controls["next"].click()
+
+    cases = {"explorer: step + repaint (3 optimizers, Rosenbrock)": (None, gd.step),
+             "explorer: step + repaint, loss axes changed": (lambda: axes.model.reset() or
+                                                             axes.run(30), axes.step),
+             "stepper: step + repaint (2-2-1 network)": (None, stepper_step),
+             "explorer: lr slider moved (replay 20-70 steps)": (None, explorer_slider),
+             "slider figure: slider moved (moving parts repainted)": (None, slider_move(False)),
+             "  (the same picture drawn whole, for comparison)": (None, slider_move(True)),
+             "linear map: entry slider moved (both panels repainted)": (None, linear_map_slider),
+             "linear map: preset button pressed": (None, linear_map_preset),
+             "perceptron: w1 slider moved": (None, perceptron_slider),
+             "perceptron: next gate pressed": (None, perceptron_next_gate)}
     times = {name: [] for name in cases}
     for _ in range(rounds):
-        for name, case in cases.items():
+        for name, (setup, case) in cases.items():
+            if setup:
+                setup()
             start, cpu = time.perf_counter(), time.process_time()
             case()
             times[name].append((time.perf_counter() - start, time.process_time() - cpu))

@@ -23,16 +23,35 @@ def _sgd_by_mathdl(w, g, lr):
 
 
 def _grad_without_backward():
-    return md.tensor([1.0, -2.0, 3.0], requires_grad=True).grad   # None: backward() not called
+    return md.tensor([1.0, -2.0, 0.5], requires_grad=True).grad   # None: backward() not called
 
 
 def _grad_with_backward():
-    x = md.tensor([1.0, -2.0, 3.0], requires_grad=True)
-    (x ** 2).sum().backward()
+    x = md.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    ((x ** 3).sum() - 2 * x.sum()).backward()
     return x.grad
 
 
 CASES = {
+    "loss_floor": {
+        "right": ["b", "B", "(b)", 1, "Near the noise variance 0.01, and a little below it."],
+        "wrong": [
+            ("a", "mistake", "cannot pass through"),
+            ("(c)", "mistake", "averages squares"),
+            ("d", "mistake", "own mean square"),
+            ("e", "unreadable", "letter of one option"),
+            (7, "unreadable", "letter of one option"),
+        ],
+    },
+    "gradients_add_up": {
+        "right": ["b", "b)", "B.", 1, "[4, -8, 12]: the new gradient is added to the old one."],
+        "wrong": [
+            ("a", "mistake", "never replaces a gradient"),
+            ("c", "mistake", "keeps it"),
+            ("D", "mistake", "Nothing is used up"),
+            ("[4, -8, 12]", "unreadable", "letter of one option"),
+        ],
+    },
     "derivative_of_cube": {
         "right": ["3*x**2", "3x^2", "3x²", "3·x²", "x*x*3", "3 x ^ 2", 3 * sp.Symbol("x") ** 2],
         "wrong": [
@@ -46,16 +65,18 @@ CASES = {
             ("3x^2 + C", "unreadable", "uses C"),
         ],
     },
-    "gradient_of_sum_of_squares": {
-        "right": [[2, -4, 6], np.array([2.0, -4.0, 6.0]), (2, -4, 6), "[2, -4, 6]",
-                  _grad_with_backward(), [md.tensor(2.0), md.tensor(-4.0), md.tensor(6.0)]],
+    "gradient_of_sum_of_cubes": {
+        "right": [[1, 10, -1.25], np.array([1.0, 10.0, -1.25]), (1, 10, -1.25), "[1, 10, -1.25]",
+                  _grad_with_backward(), [md.tensor(1.0), md.tensor(10.0), md.tensor(-1.25)]],
         "wrong": [
-            ([1, -2, 3], "mistake", "x itself"),
-            ([2, 4, 6], "mistake", "middle entry"),
-            (14, "mistake", "the value"),
-            ([-2, 4, -6], "sign", "sign is flipped"),
-            ([2, -4], "shape", "shape (2,)"),
-            ([2, -4, 7], "value", "index (2,)"),
+            ([3, 12, 0.75], "mistake", "contributes −2"),
+            ([3, -12, 0.75], "mistake", "never negative"),
+            ([1, -8, 0.125], "mistake", "x_i³ themselves"),
+            ([0, -8, -0.5], "mistake", "Σx_i²"),
+            (-6.875, "mistake", "the value"),
+            ([-1, -10, 1.25], "sign", "sign is flipped"),
+            ([1, 10], "shape", "shape (2,)"),
+            ([1, 10, -1.5], "value", "index (2,)"),
             (_grad_without_backward(), "blank", "call `backward()` first"),
             ([_grad_without_backward()], "unreadable", "call `backward()` first"),
         ],

@@ -25,38 +25,134 @@ def _warmup_cosine_math(t, W, T):
         return (t + 1) / W
     return (1 + math.cos(math.pi * (t - W) / (T - W))) / 2
 
+# ---- what a reader of the notebook has at hand: section 5.2's descend, 5.4's split
+
+def _descend(land, name, steps, start=None, **hyper):
+    p = md.tensor(land.start if start is None else start, requires_grad=True)
+    opt = md.optim.get(name, [p], **hyper)
+    path = [p.numpy().copy()]
+    for _ in range(steps):
+        opt.zero_grad()
+        land(p).backward()
+        opt.step()
+        path.append(p.numpy().copy())
+    return np.array(path)
+
+
+_VALLEY = md.landscapes.quadratic(condition_number=50, angle=30)
+_X, _Y = md.data.load_digits()
+_REST, _ = md.data.split_indices(len(_X), test_fraction=0.2, seed=0)
+_FIT, _ = md.data.split_indices(len(_REST), test_fraction=0.2, seed=1)
+X_train, y_train = _X[_REST[_FIT]] / 16, _Y[_REST[_FIT]]
+N = len(X_train)
+
+
+def _valley_loop(mu, start=(-1.8, -0.4), nesterov=False):
+    p = md.tensor(start, requires_grad=True)
+    opt = md.optim.SGD([p], lr=0.9, momentum=mu, nesterov=nesterov and mu > 0)
+    for _ in range(60):
+        opt.zero_grad()
+        _VALLEY(p).backward()
+        opt.step()
+    return _VALLEY(p.numpy())
+
+
+def _adam_loop(theta, grads, lr, b1=0.9, b2=0.999, eps=1e-8):
+    m, v, path = np.zeros_like(theta), np.zeros_like(theta), [theta.copy()]
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        theta = theta - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+        path.append(theta.copy())
+    return np.array(path)
+
+
+def _adam_in_place(theta, grads, lr):
+    """Adam as md.optim writes it: updates in place, with the step count in a variable."""
+    theta = theta.astype(float)
+    m, v, path, t = np.zeros_like(theta), np.zeros_like(theta), [theta.copy()], 0
+    for g in grads:
+        t += 1
+        m *= 0.9
+        m += 0.1 * g
+        v *= 0.999
+        v += 0.001 * g**2
+        theta -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        path.append(theta.copy())
+    return np.array(path)
+
+
+def _adam_with_mathdl(theta, grads, lr):
+    w = md.tensor(theta, requires_grad=True)
+    opt = md.optim.Adam([w], lr=lr)
+    path = [w.numpy().copy()]
+    for g in grads:
+        w.grad = g
+        opt.step()
+        path.append(w.numpy().copy())
+    return np.array(path)
+
+
+def _adam_wrong(correct_m=True, correct_v=True, eps_inside=False, sign=1):
+    def adam(theta, grads, lr, b1=0.9, b2=0.999, eps=1e-8):
+        m, v, path = np.zeros_like(theta), np.zeros_like(theta), [theta.copy()]
+        for t, g in enumerate(grads, start=1):
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            m_hat = m / (1 - b1**t) if correct_m else m
+            v_hat = v / (1 - b2**t) if correct_v else v
+            scale = np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps
+            theta = theta - sign * lr * m_hat / scale
+            path.append(theta.copy())
+        return np.array(path)
+    return adam
+
+
+def _range_test(optimizer="adam", grow=lambda k: 10 ** (5 * k / 99), suggest=0.1):
+    net = md.nn.MLP([64, 32, 10], activation="relu", seed=0)
+    opt = md.optim.get(optimizer, net.parameters(), lr=1e-4)
+    best = np.inf
+    for k in range(100):
+        opt.lr = 1e-4 * grow(k)
+        idx = (64 * k + np.arange(64)) % N
+        loss = md.nn.cross_entropy(net(md.tensor(X_train[idx])), y_train[idx])
+        if loss.item() > 4 * best:
+            return suggest * opt.lr
+        best = min(best, loss.item())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+
+def _range_test_losses_first():
+    """The reader who records every loss, then looks for the blow-up afterwards."""
+    net = md.nn.MLP([64, 32, 10], activation="relu", seed=0)
+    opt = md.optim.Adam(net.parameters(), lr=1e-4)
+    rates, losses = 1e-4 * np.geomspace(1, 1e5, 100), []
+    for k, lr in enumerate(rates):
+        opt.lr = lr
+        idx = (64 * k + np.arange(64)) % N
+        loss = md.nn.cross_entropy(net(md.tensor(X_train[idx])), y_train[idx])
+        losses.append(loss.item())
+        if losses[-1] > 4 * min(losses[:-1], default=np.inf):
+            break
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return rates[len(losses) - 1] / 10
+
+
+_INPUTS_NOTE = "On input"   # the checker names the input where a function first differs
 
 CASES = {
-    "learning_rate_ceiling": {
-        "right": [1 / 3, 0.333, "1/3", 0.3333, "2/6"],
+    "descent_on_a_bowl": {
+        "right": ["b", "B", "(b)", 1,
+                  "It converges, with x changing sign at every step while y shrinks smoothly."],
         "wrong": [
-            (0.167, "mistake", "1/L"),
-            (1 / 6, "mistake", "1/L"),
-            (2.0, "mistake", "flat direction"),
-            (2 / 3, "mistake", "curvature along x is 6"),
-            (0.5, "value", "too large"),
-        ],
-    },
-    "optimal_learning_rate": {
-        "right": [[2 / 7, 5 / 7], np.array([0.286, 0.714]), "[2/7, 5/7]", (0.2857, 0.7143)],
-        "wrong": [
-            ([0.3, 0.714], "value", "index (0,)"),
-            ([1 / 6, 5 / 6], "mistake", "one step"),
-            ([5 / 7, 2 / 7], "mistake", "wrong order"),
-            ([1 / 3, 1], "mistake", "ceiling"),
-            ([2 / 7], "shape", None),
-        ],
-    },
-    "steps_for_condition_number": {
-        "right": [1375, 1375.0, "1375", np.int64(1375)],
-        "wrong": [
-            (1374, "mistake", "round up"),
-            (1374.6, "mistake", "whole number"),   # ln(1e-6)/ln(0.99), not rounded up
-            (1382, "mistake", "estimate"),
-            (1381.55, "mistake", "estimate"),
-            (600, "mistake", "natural logarithm"),
-            (1375.5, "mistake", "whole number"),
-            (100, "value", "too small"),
+            ("a", "mistake", "-0.8"),
+            ("c", "mistake", "2/L = 1/3"),
+            ("d", "mistake", "0.7"),
+            ("e", "unreadable", "letter of one option"),
         ],
     },
     "logistic_gradient": {
@@ -82,32 +178,38 @@ CASES = {
             (_unwritten, "blank", None),
         ],
     },
-    "momentum_two_steps": {
-        "right": [0.46, "0.46", np.float64(0.46), md.tensor([0.46]), "23/50"],
+    "classify_critical_point": {
+        "right": ["d", "D", "d)", 3, "The eigenvalue test cannot decide."],
         "wrong": [
-            (0.64, "mistake", "plain gradient descent"),
-            (0.8, "mistake", "one more"),
-            (0.42, "mistake", "new point"),
-            (-0.46, "sign", None),
-            (0.5, "value", "too large"),
+            ("a", "mistake", "x² - y⁴"),
+            ("b", "mistake", "two are positive"),
+            ("c", "mistake", "none is negative"),
+            ("minimum", "unreadable", None),
         ],
     },
-    "adam_first_step": {
-        "right": [4.99, "4.99", 5 - 0.01, "5 - 0.01"],
+    "momentum_on_the_valley": {
+        "right": [_valley_loop,
+                  lambda mu: _VALLEY(_descend(_VALLEY, "momentum", 60, start=(-1.8, -0.4), lr=0.9,
+                                              momentum=mu)[-1]),
+                  lambda mu: float(_VALLEY.f(*_descend(_VALLEY, "momentum", 60, start=[-1.8, -0.4],
+                                                       lr=0.9, momentum=mu)[-1]))],
         "wrong": [
-            (2.5, "mistake", "plain gradient step"),
-            (5 - 0.01 * 25 / math.sqrt(62.5), "mistake", "bias"),
-            (5.01, "mistake", "subtract"),
-            (4.9, "value", "too small"),
+            (lambda mu: _valley_loop(mu, nesterov=True), "mistake", "Nesterov"),
+            (lambda mu: _valley_loop(mu, start=_VALLEY.start), "mistake", "demo start"),
+            (lambda mu: _VALLEY(_descend(_VALLEY, "momentum", 59, start=(-1.8, -0.4), lr=0.9,
+                                         momentum=mu)[-1]), "value", _INPUTS_NOTE),
+            (lambda mu: _valley_loop(0.9), "value", "On input (0"),     # ignores mu
         ],
     },
-    "batch_noise": {
-        "right": [1024, "1024", "16*64", 1024.0, "2^10"],
+    "adam_update": {
+        "right": [_adam_loop, _adam_in_place, _adam_with_mathdl],
         "wrong": [
-            (128, "mistake", "square"),
-            (2, "mistake", "grow"),
-            (64, "mistake", "8²"),
-            (256, "factor", None),
+            (_adam_wrong(correct_m=False, correct_v=False), "mistake", "bias correction"),
+            (_adam_wrong(correct_v=False), "mistake", "v is not"),
+            (_adam_wrong(correct_m=False), "mistake", "m is not"),
+            (_adam_wrong(eps_inside=True), "mistake", "outside the square root"),
+            (_adam_wrong(sign=-1), "value", _INPUTS_NOTE),
+            (lambda theta, grads, lr: _adam_loop(theta, grads, lr)[-1], "shape", None),
         ],
     },
     "warmup_cosine": {
@@ -131,6 +233,16 @@ CASES = {
             (lambda t: t, "unreadable", "must take 3 arguments"),
         ],
     },
+    "learning_rate_range_test": {
+        "right": [_range_test, _range_test_losses_first,
+                  lambda: _range_test(grow=lambda k: 10 ** (5 * k / 100))],   # a slip: k/100
+        "wrong": [
+            (lambda: _range_test(suggest=1.0), "factor", "10 times"),   # the blow-up itself
+            (lambda: _range_test("sgd"), "mistake", "plain SGD"),
+            (lambda: _range_test(suggest=0.01), "factor", "0.1 times"),
+            (lambda: 0.1, "value", "too large"),
+        ],
+    },
     "gaussian_prior_lambda": {
         "right": ["1/(n*sigma**2)", "n^-1 sigma^-2", "1/(nσ²)", "(n·σ²)⁻¹", "1/n/sigma^2"],
         "wrong": [
@@ -141,15 +253,14 @@ CASES = {
             ("1/(n*s**2)", "unreadable", "uses s"),
         ],
     },
-    "classify_critical_point": {
-        "right": [[-6, 2], np.array([-6.0, 2.0]), "[-6, 2]", (-6, 2),
-                  np.linalg.eigvalsh(np.diag([-6.0, 2.0]))],
+    "l1_exact_zeros": {
+        "right": [7, "7", 7.0, np.int64(7)],
         "wrong": [
-            ([2, -6], "mistake", "smallest first"),
-            ([6, 2], "mistake", "(1, 0)"),
-            ([2, 6], "mistake", "(1, 0)"),
-            ([-6], "shape", None),
-            ([-6, -2], "value", "index (1,)"),
+            (9, "mistake", "λ = 0.3"),
+            (0, "mistake", "subgradient"),
+            (12, "mistake", "too weak"),
+            (8, "value", None),
+            (7.5, "value", None),
         ],
     },
 }
