@@ -244,9 +244,11 @@ class MatMul(Function):
         x, y = self.args
         x2 = x if x.ndim > 1 else x.reshape(1, -1)
         y2 = y if y.ndim > 1 else y.reshape(-1, 1)
-        g2 = g.reshape(x2.shape[:-1] + y2.shape[-1:]) if x.ndim == 1 or y.ndim == 1 else g
-        gx = _unbroadcast(g2 @ _swap(y2), x2.shape) if self.needs(0) else None
-        gy = _unbroadcast(_swap(x2) @ g2, y2.shape) if self.needs(1) else None
+        if x.ndim == 1 or y.ndim == 1:   # put back the axis numpy dropped: (…, m, p)
+            g = g.reshape(*np.broadcast_shapes(x2.shape[:-2], y2.shape[:-2]), x2.shape[-2],
+                          y2.shape[-1])
+        gx = _unbroadcast(g @ _swap(y2), x2.shape) if self.needs(0) else None
+        gy = _unbroadcast(_swap(x2) @ g, y2.shape) if self.needs(1) else None
         return (gx if gx is None or x.ndim > 1 else gx.reshape(*x.shape),
                 gy if gy is None or y.ndim > 1 else gy.reshape(*y.shape))
 Tensor.__matmul__ = lambda self, other: MatMul.apply(self, _lift(other, self))
@@ -431,7 +433,7 @@ class Max(Function):
         kept = _kept_shape(x.shape, self.axis)
         hit = x.data == self.output.data.reshape(kept)
         share = hit / hit.sum(axis=self.axis, keepdims=True)
-        return (g.reshape(*kept) * share,)
+        return (g.reshape(kept) * share,)
 Tensor.max = lambda self, axis=None, keepdims=False: Max.apply(self, axis=axis, keepdims=keepdims)
 
 
@@ -448,7 +450,7 @@ class Reshape(Function):
                              f"{self.shape}; the number of elements must stay the same.") from None
 
     def backward(self, g):
-        return (g.reshape(*self.inputs[0].shape),)
+        return (g.reshape(self.inputs[0].shape),)
 Tensor.reshape = lambda self, *shape: Reshape.apply(self, shape=tuple(
     shape[0]) if len(shape) == 1 and isinstance(shape[0], tuple | list) else shape)
 

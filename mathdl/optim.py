@@ -1,8 +1,10 @@
 """Optimizers, in order of increasing complexity.
 
 Each one turns the gradients g = ∇L(θ) left in `p.grad` by `backward()` into an update of the
-parameters θ, in place on `p.data` (numpy, outside the graph). Parameters whose `.grad` is None
-are skipped. Typical loop:
+parameters θ, in place on `p.data` (numpy, outside the graph). A parameter whose `.grad` is None
+is skipped altogether: no update, no weight decay, and its state (velocity, running averages,
+Adam's step count t) stays as it was. So each parameter's state counts only its own steps, the
+ones where it had a gradient (PyTorch's convention too). Typical loop:
 
     opt = Adam(net.parameters(), lr=1e-3)
     for step in range(steps):
@@ -149,7 +151,9 @@ class Adam(Optimizer):
         m̂ = m / (1 - β₁ᵗ),          v̂ = v / (1 - β₂ᵗ)
         θ ← θ - η m̂ / (√v̂ + ε)
     Because m and v start at 0, early averages are biased toward 0; dividing by 1 - βᵗ removes
-    that bias exactly (for a constant gradient, m̂ = g from the first step on).
+    that bias exactly (for a constant gradient, m̂ = g from the first step on). t is the
+    parameter's own step count, its steps with a gradient (`state["t"]`), not the number of
+    `step()` calls: a parameter that first gets a gradient at call 10 takes a first step, t = 1.
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):

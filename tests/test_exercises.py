@@ -595,3 +595,19 @@ def test_importing_mathdl_and_its_exercises_does_not_import_sympy():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True, env=env).stdout
     assert out.strip() == "False"
+
+
+# ---- issue 19: bugs in the checkers that used to go unnoticed ----------------------------------
+def test_symbolic_refuses_a_formula_undefined_where_the_answer_is_defined():
+    """x·ln(x²)/(2 ln x) equals x for x > 0 except at x = 1, where it is 0/0."""
+    ex = make(symbolic("x", points=[(1,), (2,), (3,), (4,)]))
+    feedback = ex.check("x*log(x**2)/(2*log(x))")
+    assert not feedback and "At x = 1 your formula cannot be evaluated" in feedback.message
+    assert ex.check("x*(x - 1)/(x - 1)")     # SymPy cancels this one itself: it is x everywhere
+
+
+def test_numeric_defaults_and_zero_tolerance():
+    assert make(numeric(3.0, rtol=0, atol=0)).check(3)          # exact is always close enough
+    assert not make(numeric(3.0, rtol=0, atol=0)).check(3 + 1e-15 * 4)
+    default = make(numeric(1.0))                                  # rtol 1e-6, atol 1e-9
+    assert default.check(1 + 9e-7) and not default.check(1 + 2e-6)

@@ -247,3 +247,35 @@ def test_batchnorm1d_matches_pytorch_in_train_and_eval_mode(mode):
                          (bn.bias.grad, bn_t.bias.grad)]:
         np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(bn.running_var, bn_t.running_var.numpy(), rtol=1e-12)
+
+
+# ---- defaults (issue 19): a wrong default is a bug that no test with explicit values sees ------
+@pytest.mark.parametrize("name", ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW"])
+def test_optimizer_defaults_are_pytorchs(name):
+    import inspect
+    defaults = getattr(torch.optim, name)([torch.zeros(1, requires_grad=True)]).defaults
+    ours = {k: p.default for k, p in inspect.signature(getattr(md.optim, name)).parameters.items()
+            if p.default is not inspect.Parameter.empty}
+    assert ours, f"{name} has no defaults to compare"
+    for key, value in ours.items():
+        assert tuple(np.atleast_1d(value)) == tuple(np.atleast_1d(defaults[key])), key
+
+
+@pytest.mark.parametrize("name, hyper, torch_class, torch_hyper", OPTIMIZERS,
+                         ids=[f"{o[0]}-{i}" for i, o in enumerate(OPTIMIZERS)])
+def test_a_parameter_that_skips_steps_moves_as_in_pytorch(name, hyper, torch_class, torch_hyper):
+    """q has no gradient (.grad None) on some steps: state and step counts per parameter, as
+    md.optim's docstring says PyTorch does too."""
+    start = rng.normal(size=(2, 3))
+    params = [md.tensor(s, requires_grad=True) for s in start]
+    params_t = [torch.tensor(s, requires_grad=True) for s in start]
+    opt, opt_t = md.optim.get(name, params, **hyper), torch_class(params_t, **torch_hyper)
+    for active in (True, False, False, True, True, False, True):
+        for ps, o in ((params, opt), (params_t, opt_t)):
+            loss = (ps[0] ** 2).sum() + (((ps[1] - 1) ** 4).sum() if active else 0)
+            o.zero_grad()
+            loss.backward()
+            o.step()
+        assert (params[1].grad is None) == (params_t[1].grad is None) == (not active)
+    for p, p_t in zip(params, params_t):
+        np.testing.assert_allclose(p.data, p_t.detach().numpy(), rtol=1e-10, atol=1e-12)
