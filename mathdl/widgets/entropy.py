@@ -185,6 +185,8 @@ class EntropyExplorer(tk.Widget):
     # -- the picture --
     def draw(self, fig):
         """Three panels; a new unit moves parts and limits (the toolkit redraws those axes)."""
+        from matplotlib.ticker import MaxNLocator
+
         m, k = self.model, self.model.outcomes
         self._drawn = k
         x, zeros = np.arange(k), np.zeros(k)
@@ -197,6 +199,7 @@ class EntropyExplorer(tk.Widget):
         for ax in (probs, bits):
             ax.set(xlim=(-0.6, k - 0.4), xticks=x, xticklabels=x + 1, xlabel="outcome i")
         probs.set(ylim=(0, 1.05), ylabel="probability")
+        bits.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))   # 0, 2, 4, 6 bits
         h_line = bits.axhline(0, color=COLORS["text"], ls="--", lw=1.5)
         ce_line = bits.axhline(0, color=Q_COLOR, ls=":", lw=2.5)
         caps = [bits.text(j + d, 0, "", ha="center", va="top", fontsize=9,   # values off
@@ -230,7 +233,9 @@ class EntropyExplorer(tk.Widget):
             unit, log = BASES[m.base]
             top = 7 * math.log(2, m.base)             # the surprisal axis ends at 7 bits
             bits.set(ylim=(0, top), ylabel=f"surprisal ({unit})")   # a new unit: new limits,
-            probs.set_title("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")   # axes redrawn
+            title = "pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ"              # axes redrawn
+            retitled = [probs.title] if probs.get_title() != title else []   # (text is slow)
+            probs.set_title(title)
             for bars, values in ((pb, m.p), (qb, q), (sb, s), (sq, q_s)):
                 for bar, v in zip(bars, values if values is not None else zeros):
                     bar.set_height(min(v, top))
@@ -247,7 +252,7 @@ class EntropyExplorer(tk.Widget):
             ce_line.set_visible(has_q)
             bits.set_title(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
                            + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
-            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title]
+            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, *retitled]
             if k == 2:
                 p1, far = m.p[0], 10 * top
                 curve.set_ydata(h_nats / math.log(m.base))

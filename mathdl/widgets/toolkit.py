@@ -279,11 +279,13 @@ class Picture:
         buf[...] = self._bases[key]
         for ax in axes:                          # Axes.draw leaves out the moving (animated) parts
             self.fig.draw_artist(ax)
-        rows, cols = np.nonzero(np.any(buf != self._still, axis=-1))
+        word = np.uint32                         # a pixel's RGBA as one number: one compare
+        changed = buf.view(word)[..., 0] != self._still.view(word)[..., 0]
+        rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
         self._still[...], buf[...] = buf, shown
         self._limits = {ax: ax.viewLim.bounds for ax in self.fig.axes}
         if rows.size:
-            return rows.min(), cols.min(), rows.max() + 1, cols.max() + 1
+            return rows[0], cols[0], rows[-1] + 1, cols[-1] + 1
 
 
 # ---- controls --------------------------------------------------------------------------------
