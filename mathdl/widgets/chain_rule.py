@@ -357,7 +357,7 @@ class ChainRuleStepper(Widget):
     def draw(self, fig, m=None):
         """Build the picture of model ``m`` (this widget's own by default); return move()."""
         from matplotlib.font_manager import FontProperties
-        from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
+        from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
         from matplotlib.path import Path
 
         m, renderer = m or self.model, fig.canvas.get_renderer()
@@ -372,7 +372,7 @@ class ChainRuleStepper(Widget):
         ax.set_axis_off()
         # Still: the boxes, their titles and the grey edges under them. Moving: the values and
         # gradients, the edge labels, an edge's colour drawn over it when it has one, a frame
-        # around the active box (four sides, so it covers only thin strips), header, caption.
+        # around the active box, the header and the caption.
         art = {"value": {}, "grad": {}, "line": {}, "head": {}, "edge": {}}
         grey = {"color": COLORS["muted"], "lw": 1}
         for e, (x0, y0, xa, x1, y1) in edges.items():
@@ -397,8 +397,7 @@ class ChainRuleStepper(Widget):
                 if i >= n:                              # the value, then the gradient: move()'s
                     art[("value", "grad")[i - n]][k] = t
                     t.set_color(COLORS[("value", "gradient")[i - n]])
-        frame = [ax.plot([], [], color=COLORS["highlight"], lw=2, solid_capstyle="projecting")[0]
-                 for _ in range(4)]
+        frame = ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, ec=COLORS["highlight"], lw=2))
         key = [("value", COLORS["value"]), ("∇ gradient", COLORS["gradient"])]
         if not full:                                       # the edges show only numbers
             key.append(("on each edge: ∂node/∂input", COLORS["text"]))
@@ -425,10 +424,7 @@ class ChainRuleStepper(Widget):
                     color=COLORS["muted" if v is None else "value"])
                 put(art["grad"][k], text="" if g is None else f"∇ {fmt(g)}")
             x, y, w, h = box[now] if now else (0, 0, 0, 0)
-            x0, y0, x1, y1 = x - 4, y - 4, x + w + 4, y + h + 4   # clear of the texts
-            for line, (xs, ys) in zip(frame, (((x0, x1), (y0, y0)), ((x0, x1), (y1, y1)),
-                                              ((x0, x0), (y0, y1)), ((x1, x1), (y0, y1)))):
-                put(line, data=(xs, ys), visible=now is not None)
+            put(frame, bounds=(x - 4, y - 4, w + 8, h + 8), visible=now is not None)   # clear
             for e in m.edges:
                 u, v, _ = e
                 back = m.active and m.active[0] == "backward" and {u, v} <= set(grads)

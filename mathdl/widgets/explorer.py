@@ -120,7 +120,7 @@ class Descent:
 
     def reset(self):
         """Back to the start point: fresh optimizers (no momentum, no averages), step 0."""
-        self.steps, self.runs, self._known = 0, {}, {}
+        self.steps, self.runs = 0, {}
         for k, o in enumerate(self.optimizers):
             p = tensor(self.start.copy(), requires_grad=True)
             opt = optim.get(o, [p], **self._keywords(o, self.lr, self.hyper))
@@ -153,7 +153,7 @@ class Descent:
     def run(self, n):
         """``n`` steps of every optimizer that has not diverged."""
         n = checks.whole("The number of steps n", n, low=0)
-        self.steps, self._known = self.steps + n, {}
+        self.steps += n
         for _ in range(n):
             for o, run in self.runs.items():
                 if run["diverged"] is None:
@@ -178,17 +178,10 @@ class Descent:
         """True when every optimizer has diverged, so stepping changes nothing."""
         return all(self.diverged.values())
 
-    def _memo(self, key, compute):
-        """``compute()``, once until the next step or reset."""
-        if key not in self._known:
-            self._known[key] = compute()
-        return self._known[key]
-
     @property
     def gradients(self):
         """{optimizer: ∇f at its current point}."""
-        return self._memo("gradients", lambda: {o: self.land.gradient(r["path"][-1])
-                                                for o, r in self.runs.items()})
+        return {o: self.land.gradient(r["path"][-1]) for o, r in self.runs.items()}
 
     def lr_marks(self):
         """On a quadratic: the learning rates {"1/L", "2/(μ+L)", "2/L"}; None elsewhere."""
@@ -198,14 +191,11 @@ class Descent:
     def curvature(self):
         """At the current point of ``focus``: (point, Hessian eigenvalues ascending, their
         eigenvectors as columns, condition number |λ|max/|λ|min, what they say)."""
-        return self._memo(("curvature", self.focus), self._curvature)
-
-    def _curvature(self):
         point = self.runs[self.focus]["path"][-1]
         lam, vec = np.linalg.eigh(self.land.hessian(point))
         small = np.abs(lam).min()
         kappa = np.abs(lam).max() / small if small > 0 else float("inf")
-        return point, lam, vec, kappa, self.shape(point, lam, vec, self.gradients[self.focus])
+        return point, lam, vec, kappa, self.shape(point, lam, vec, self.land.gradient(point))
 
     def shape(self, point, lam, vec, gradient):
         """The second-derivative test's name (md.landscapes' classify: minimum, maximum, saddle
@@ -250,7 +240,8 @@ class GradientDescentExplorer(Widget):
             "focus": tk.menu(m.optimizers, "curvature at", m.focus),
             **{key: tk.slider(t.low, t.high, 0.01 if t.high <= 1 else 0.1, f"{o} {t.keyword}",
                               m.hyper[o][t.keyword]) for key, (o, t) in KNOBS.items()}}
-        actions = {"step": (tk.button("step"), m.step), "play": (tk.play(120), self._tick),
+        play = tk.ipywidgets().Play(value=0, min=0, max=10 ** 6, interval=120, description="play")
+        actions = {"step": (tk.button("step"), m.step), "play": (play, self._tick),
                    "reset": (tk.button("reset", "back to the start, step 0"), m.reset)}
         super().__init__(m, settings, actions)
 
@@ -362,7 +353,7 @@ class GradientDescentExplorer(Widget):
                 loss = np.maximum(loss, 1e-16) if shifted else loss
                 losses[o].set_data(np.arange(len(loss)), loss)
                 top, low, high = max(top, len(loss)), min(low, loss.min()), max(high, loss.max())
-                tips.append(self.arrow(m.gradients[o], full) * size)
+                tips.append(self.arrow(land.gradient(path[-1]), full) * size)
             arrows.set_offsets([r["path"][-1] for r in m.runs.values()])
             arrows.set_UVC(*np.array(tips).T)
             point, lam, vec, kappa, shape = m.curvature()
@@ -410,11 +401,11 @@ class GradientDescentExplorer(Widget):
                                             "off: press reset." if m.stopped else ""))
 
     def readout(self):
-        m, rows = self.model, []
+        m, rows, gradients = self.model, [], self.model.gradients
         for o, run in m.runs.items():
             p, stop = run["path"], run["diverged"]
             rows.append((o, len(p) - 1, fmt(p[-1][0]), fmt(p[-1][1]), fmt(m.land(p[-1])),
-                         fmt(np.linalg.norm(m.gradients[o])),
+                         fmt(np.linalg.norm(gradients[o])),
                          fmt(np.linalg.norm(p[-1] - p[-2]) if len(p) > 1 else 0),
                          "running" if stop is None else f"diverged at step {stop}"))
         point, lam, _, kappa, shape = m.curvature()

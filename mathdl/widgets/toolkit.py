@@ -84,7 +84,7 @@ from ..plotting import BOOK_RC, COLORS
 
 __all__ = ["Widget", "Picture", "canvas", "png_bytes", "on_main_thread", "same_notch",
            "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_range",
-           "log_slider", "menu", "button", "toggle", "play", "row", "column", "COLORS", "checks"]
+           "log_slider", "menu", "button", "toggle", "row", "column", "COLORS", "checks"]
 
 
 def ipywidgets():
@@ -157,10 +157,6 @@ def _extent(artist, renderer, height):
     pad = 3 + math.ceil(renderer.points_to_pixels(float(np.max(width, initial=0))))
     return (max(math.floor(height - b.y1) - pad, 0), max(math.floor(b.x0) - pad, 0),
             max(math.ceil(height - b.y0) + pad, 0), max(math.ceil(b.x1) + pad, 0))
-
-
-def _overlap(a, b):
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 class Picture:
@@ -257,7 +253,8 @@ class Picture:
                 buf[r0:r1, c0:c1] = self._still[r0:r1, c0:c1]
             for a in self._moving:               # then what moves there, in stacking order
                 e = self._extents[a]
-                if e is not None and any(_overlap(e, r) for r in dirty):
+                if e and any(e[0] < r[2] and r[0] < e[2] and e[1] < r[3] and r[1] < e[3]
+                             for r in dirty):
                     fig.draw_artist(a)
             for r0, c0, r1, c1 in dirty:         # keep the new pixels only inside the rectangles
                 frame[r0:r1, c0:c1] = buf[r0:r1, c0:c1]
@@ -360,12 +357,6 @@ def button(description, tooltip=""):
 
 def toggle(description, value=False, tooltip=""):
     return ipywidgets().ToggleButton(description=description, value=value, tooltip=tooltip)
-
-
-def play(interval=150, description="play"):
-    """A play button that ticks every ``interval`` ms; its action runs on every tick."""
-    return ipywidgets().Play(value=0, min=0, max=10 ** 6, interval=interval,
-                             description=description)
 
 
 def row(*children):
