@@ -32,19 +32,16 @@ def _neuron(x1, w1, x2, w2, b):
 
 
 def _network(x1, x2, w11, w12, w21, w22, b1, b2, v1, v2, c, y):
-    names = {}
-    for i, (wa, wb, bias) in enumerate(((w11, w12, b1), (w21, w22, b2)), start=1):
-        pa, pb = wa * x1, wb * x2
-        s = pa + pb
-        z = s + bias
-        h = z.tanh()
-        names.update({f"p{2 * i - 1}": pa, f"p{2 * i}": pb, f"s{i}": s, f"z{i}": z, f"h{i}": h})
-    q1, q2 = v1 * names["h1"], v2 * names["h2"]
+    p1, p2, p3, p4 = w11 * x1, w12 * x2, w21 * x1, w22 * x2
+    s1, s2 = p1 + p2, p3 + p4
+    z1, z2 = s1 + b1, s2 + b2
+    h1, h2 = z1.tanh(), z2.tanh()
+    q1, q2 = v1 * h1, v2 * h2
     yhat = q1 + q2 + c
     r = yhat - y
     loss = r ** 2
-    names.update({"q1": q1, "q2": q2, "ŷ": yhat, "r": r, "L": loss})
-    return loss, names
+    return loss, {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "s1": s1, "s2": s2, "z1": z1, "z2": z2,
+                  "h1": h1, "h2": h2, "q1": q1, "q2": q2, "ŷ": yhat, "r": r, "L": loss}
 
 
 PRESETS = {   # name: (title, function, inputs, the parameters among them)
