@@ -316,9 +316,9 @@ class ChainRuleStepper(Widget):
         too wide for the page takes the first of ``FITS`` that fits (or the last)."""
         pos = layout(m.order, [(u, v) for u, v, _ in m.edges])
         col = {k: int(x) for k, (x, _) in pos.items()}
+        title = {k: k if n.is_leaf else f"{k} = {m.expr(n)}" for k, n in m.nodes.items()}
         for full, lines, curve in FITS:
-            titles = {k: self._title(m, k).replace(" = ", " =\n", lines - 1).split("\n")
-                      for k in m.nodes}
+            titles = {k: t.replace(" = ", " =\n", lines - 1).split("\n") for k, t in title.items()}
             width, arm = [0.0] * (max(col.values()) + 1), [0.0] * (max(col.values()) + 1)
             for k in m.nodes:
                 w = max(measure("∇ -0.0000", FONT), *(measure(t, FONT, "bold") for t in titles[k]))
@@ -346,10 +346,6 @@ class ChainRuleStepper(Widget):
                 x1, y1 = box[v][0], box[v][1] + h / 2 + ((len(into) - 1) / 2 - i) * PORTS
                 edges[e] = (x0 + w, y0 + h / 2, x1 - HEAD - arm[col[v]], x1, y1)
         return size, box, titles, edges, labels, full
-
-    @staticmethod
-    def _title(m, k):
-        return k if m.nodes[k].is_leaf else f"{k} = {m.expr(m.nodes[k])}"
 
     def draw(self, fig, m=None):
         """Build the picture of model ``m`` (this widget's own by default); return move()."""

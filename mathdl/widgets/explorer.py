@@ -280,9 +280,7 @@ class GradientDescentExplorer(Widget):
             c[axis].min, c[axis].max = low, high
         if c["focus"].options != m.optimizers:
             c["focus"].options = m.optimizers
-        grid = (np.log10(m.lr) - c["lr"].min) / c["lr"].step   # keep lr on the slider's grid
-        if abs(grid - round(grid)) > 1e-6 or not 10 ** c["lr"].min <= m.lr <= 10 ** c["lr"].max:
-            c["lr"].min, c["lr"].max = tk.log_range(m.lr, 1e-5, 10.0, c["lr"].step)
+        c["lr"].min, c["lr"].max = tk.log_range(m.lr, 1e-5, 10.0, c["lr"].step)   # lr on its grid
 
     def update_controls(self):
         c, m = self.controls, self.model
@@ -359,13 +357,9 @@ class GradientDescentExplorer(Widget):
             point, lam, vec, kappa, shape = m.curvature()
             for i in range(2):
                 eig[i].set_data(*np.array([point - size * vec[:, i], point + size * vec[:, i]]).T)
-            texts = []            # a long text takes long to draw: repaint only when changed
-            for text, now in ((where, f"Hessian at {m.focus}'s point: {shape}"), (numbers,
-                              f"λ1 = {fmt(lam[0], 3)} (dotted), λ2 = {fmt(lam[1], 3)} (dashed);"
-                              f"  κ = {fmt(kappa, 3)}")):
-                if text.get_text() != now:
-                    text.set_text(now)
-                    texts.append(text)
+            where.set_text(f"Hessian at {m.focus}'s point: {shape}")   # repainted if changed
+            numbers.set_text(f"λ1 = {fmt(lam[0], 3)} (dotted), λ2 = {fmt(lam[1], 3)} (dashed);  "
+                             f"κ = {fmt(kappa, 3)}")
             if shifted:   # whole decades, so the loss axes rarely change
                 low = 10.0 ** np.floor(np.log10(low))
                 high = max(10.0 ** np.ceil(np.log10(high)), 10 * low)
@@ -376,7 +370,7 @@ class GradientDescentExplorer(Widget):
                        if n >= top - 1)
             lax.set(xlim=(0, end), ylim=(low, high))
             return [start, *paths.values(), *dots.values(), *losses.values(), arrows, *eig,
-                    *stars, *texts]
+                    *stars, where, numbers]
         return move
 
     @staticmethod

@@ -60,7 +60,8 @@ as ``step``: ``view.step()`` steps the model, then repaints) and the hooks of :c
 
 **The move protocol.** ``draw(fig)`` builds the whole figure and returns ``move()`` (or nothing:
 then every change draws the figure anew). ``move()`` updates the parts that change and returns
-those artists. The toolkit keeps a picture of everything else; after a change it repaints only
+those artists (one it returns unchanged, say a text given the text it had, is left alone: it is
+not ``stale``). The toolkit keeps a picture of everything else; after a change it repaints only
 the rectangles the returned artists covered before and cover now, drawing the moving parts
 there, in the order a full draw stacks them, over the kept picture (so moving parts lie above
 still ones: a legend that must stay on top belongs among them). ``move`` may return artists it
@@ -225,7 +226,7 @@ class Picture:
         fig, renderer = self.fig, self._renderer
         if fig.canvas.get_renderer() is not renderer:
             return False                         # a new canvas (savefig at another dpi, say)
-        changed = self._moved()
+        changed = [a for a in self._moved() if a.stale]   # matplotlib marks what a setter changed
         dirty, new = [], [a for a in changed if a not in self._extents]
         if new:                                  # e.g. a legend made anew by ax.legend()
             if any(a in self._still_artists for a in new):
