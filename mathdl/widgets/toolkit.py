@@ -81,7 +81,7 @@ import zlib
 import numpy as np
 
 from .. import checks
-from ..plotting import BOOK_RC, COLORS
+from ..plotting import COLORS, canvas
 
 __all__ = ["Widget", "Picture", "canvas", "png_bytes", "on_main_thread", "same_notch",
            "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_range",
@@ -95,17 +95,6 @@ def ipywidgets():
 
 
 # ---- the figure as a PNG ---------------------------------------------------------------------
-def canvas(width, height):
-    """A Figure of ``width`` × ``height`` inches on its own Agg canvas, invisible to pyplot."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    matplotlib.rcParams.update(BOOK_RC)
-    fig = Figure(figsize=(width, height), dpi=BOOK_RC["figure.dpi"])
-    FigureCanvasAgg(fig)
-    return fig
-
-
 def png_bytes(fig, draw=True):
     """The canvas of ``fig`` (drawn first unless ``draw=False``) as an 8-bit RGB PNG: a signature
     and three chunks (length, type, data, CRC-32), IHDR with the size and pixel format, IDAT
