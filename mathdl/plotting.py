@@ -117,7 +117,7 @@ def new_figure(nrows=1, ncols=1, size=None, pyplot=True, **subplot_kw):
     """A figure and its axes in the book's style: ``fig, ax = new_figure()``.
 
     ``pyplot=False`` returns a figure that pyplot does not track (it is never shown
-    automatically and never leaks memory); the widgets draw on those with the Agg canvas.
+    automatically and never leaks memory): a ``canvas``, as the widgets draw on.
     """
     import matplotlib
     matplotlib.rcParams.update(BOOK_RC)
@@ -126,8 +126,16 @@ def new_figure(nrows=1, ncols=1, size=None, pyplot=True, **subplot_kw):
     if pyplot:
         import matplotlib.pyplot as plt
         return plt.subplots(nrows, ncols, figsize=size, **subplot_kw)
+    fig = canvas(*size)
+    return fig, fig.subplots(nrows, ncols, **subplot_kw)
+
+
+def canvas(width, height):
+    """A Figure of ``width`` × ``height`` inches on its own Agg canvas, invisible to pyplot."""
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    fig = Figure(figsize=size)
+    matplotlib.rcParams.update(BOOK_RC)
+    fig = Figure(figsize=(width, height), dpi=BOOK_RC["figure.dpi"])
     FigureCanvasAgg(fig)
-    return fig, fig.subplots(nrows, ncols, **subplot_kw)
+    return fig

@@ -276,17 +276,20 @@ def test_every_step_repaints_a_small_part_exactly_as_a_full_draw_shows(preset):
 
 def test_the_active_node_is_framed_and_its_edges_drawn_in_the_highlight_colour():
     import matplotlib.colors
+    import matplotlib.patches
 
     from mathdl.plotting import COLORS
     cs = ChainRuleStepper(preset="product")
     cs.forward_step()                                    # c = a + b
     fig = cs.figure
-    frame = [line for line in fig.axes[0].lines if line.get_visible()]
-    assert len(frame) == 4 and {line.get_color() for line in frame} == {COLORS["highlight"]}
-    xs = np.concatenate([line.get_xdata() for line in frame])
+    frame = [p for p in fig.axes[0].patches if isinstance(p, matplotlib.patches.Rectangle)
+             and p.get_visible()]
+    assert len(frame) == 1 and matplotlib.colors.same_color(frame[0].get_edgecolor(),
+                                                            COLORS["highlight"])
     title = next(t for t in fig.axes[0].texts if t.get_text() == "c = a + b")
-    box = title.get_window_extent(fig.canvas.get_renderer())
-    assert xs.min() < box.x0 and box.x1 < xs.max()
+    renderer = fig.canvas.get_renderer()
+    box, framed = title.get_window_extent(renderer), frame[0].get_window_extent(renderer)
+    assert framed.x0 < box.x0 and box.x1 < framed.x1 and framed.y0 < box.y0 < box.y1 < framed.y1
     lit = [e for e, line in cs.art["line"].items() if line.get_visible()]
     assert sorted(lit) == [("a", "c", 0), ("b", "c", 1)]
     cs.run_backward()                                    # the last node visited is c again

@@ -295,6 +295,30 @@ def test_an_axes_redrawn_for_new_limits_repaints_only_what_moves():
     np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
 
 
+def test_a_part_move_returns_unchanged_is_not_repainted():
+    import matplotlib.figure
+
+    class WithNote(LineExplorer):
+        def draw(self, fig):
+            move = super().draw(fig)
+            self.note = fig.text(0.5, 0.01, "", ha="center", va="bottom")
+
+            def move_all():                     # the note's text is set, but to what it was
+                self.note.set_text("three points")
+                return [*move(), self.note]
+            return move_all
+
+    w = WithNote()
+    drawn, draw = [], matplotlib.figure.Figure.draw_artist
+    matplotlib.figure.Figure.draw_artist = lambda fig, a: drawn.append(a) or draw(fig, a)
+    try:
+        w.set(a=0.5)
+    finally:
+        matplotlib.figure.Figure.draw_artist = draw
+    assert w.note not in drawn and w.picture.paints == 1
+    np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+
+
 def test_a_new_canvas_matplotlib_made_builds_the_figure_again():
     w = Bars(h=2.0)
     w.figure.savefig(io.BytesIO(), format="png", dpi=40)   # another renderer, another size

@@ -32,19 +32,16 @@ def _neuron(x1, w1, x2, w2, b):
 
 
 def _network(x1, x2, w11, w12, w21, w22, b1, b2, v1, v2, c, y):
-    names = {}
-    for i, (wa, wb, bias) in enumerate(((w11, w12, b1), (w21, w22, b2)), start=1):
-        pa, pb = wa * x1, wb * x2
-        s = pa + pb
-        z = s + bias
-        h = z.tanh()
-        names.update({f"p{2 * i - 1}": pa, f"p{2 * i}": pb, f"s{i}": s, f"z{i}": z, f"h{i}": h})
-    q1, q2 = v1 * names["h1"], v2 * names["h2"]
+    p1, p2, p3, p4 = w11 * x1, w12 * x2, w21 * x1, w22 * x2
+    s1, s2 = p1 + p2, p3 + p4
+    z1, z2 = s1 + b1, s2 + b2
+    h1, h2 = z1.tanh(), z2.tanh()
+    q1, q2 = v1 * h1, v2 * h2
     yhat = q1 + q2 + c
     r = yhat - y
     loss = r ** 2
-    names.update({"q1": q1, "q2": q2, "ŷ": yhat, "r": r, "L": loss})
-    return loss, names
+    return loss, {"p1": p1, "p2": p2, "p3": p3, "p4": p4, "s1": s1, "s2": s2, "z1": z1, "z2": z2,
+                  "h1": h1, "h2": h2, "q1": q1, "q2": q2, "ŷ": yhat, "r": r, "L": loss}
 
 
 PRESETS = {   # name: (title, function, inputs, the parameters among them)
@@ -319,9 +316,9 @@ class ChainRuleStepper(Widget):
         too wide for the page takes the first of ``FITS`` that fits (or the last)."""
         pos = layout(m.order, [(u, v) for u, v, _ in m.edges])
         col = {k: int(x) for k, (x, _) in pos.items()}
+        title = {k: k if n.is_leaf else f"{k} = {m.expr(n)}" for k, n in m.nodes.items()}
         for full, lines, curve in FITS:
-            titles = {k: self._title(m, k).replace(" = ", " =\n", lines - 1).split("\n")
-                      for k in m.nodes}
+            titles = {k: t.replace(" = ", " =\n", lines - 1).split("\n") for k, t in title.items()}
             width, arm = [0.0] * (max(col.values()) + 1), [0.0] * (max(col.values()) + 1)
             for k in m.nodes:
                 w = max(measure("∇ -0.0000", FONT), *(measure(t, FONT, "bold") for t in titles[k]))
@@ -350,14 +347,10 @@ class ChainRuleStepper(Widget):
                 edges[e] = (x0 + w, y0 + h / 2, x1 - HEAD - arm[col[v]], x1, y1)
         return size, box, titles, edges, labels, full
 
-    @staticmethod
-    def _title(m, k):
-        return k if m.nodes[k].is_leaf else f"{k} = {m.expr(m.nodes[k])}"
-
     def draw(self, fig, m=None):
         """Build the picture of model ``m`` (this widget's own by default); return move()."""
         from matplotlib.font_manager import FontProperties
-        from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
+        from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
         from matplotlib.path import Path
 
         m, renderer = m or self.model, fig.canvas.get_renderer()
@@ -372,7 +365,7 @@ class ChainRuleStepper(Widget):
         ax.set_axis_off()
         # Still: the boxes, their titles and the grey edges under them. Moving: the values and
         # gradients, the edge labels, an edge's colour drawn over it when it has one, a frame
-        # around the active box (four sides, so it covers only thin strips), header, caption.
+        # around the active box, the header and the caption.
         art = {"value": {}, "grad": {}, "line": {}, "head": {}, "edge": {}}
         grey = {"color": COLORS["muted"], "lw": 1}
         for e, (x0, y0, xa, x1, y1) in edges.items():
@@ -397,8 +390,7 @@ class ChainRuleStepper(Widget):
                 if i >= n:                              # the value, then the gradient: move()'s
                     art[("value", "grad")[i - n]][k] = t
                     t.set_color(COLORS[("value", "gradient")[i - n]])
-        frame = [ax.plot([], [], color=COLORS["highlight"], lw=2, solid_capstyle="projecting")[0]
-                 for _ in range(4)]
+        frame = ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, ec=COLORS["highlight"], lw=2))
         key = [("value", COLORS["value"]), ("∇ gradient", COLORS["gradient"])]
         if not full:                                       # the edges show only numbers
             key.append(("on each edge: ∂node/∂input", COLORS["text"]))
@@ -425,10 +417,7 @@ class ChainRuleStepper(Widget):
                     color=COLORS["muted" if v is None else "value"])
                 put(art["grad"][k], text="" if g is None else f"∇ {fmt(g)}")
             x, y, w, h = box[now] if now else (0, 0, 0, 0)
-            x0, y0, x1, y1 = x - 4, y - 4, x + w + 4, y + h + 4   # clear of the texts
-            for line, (xs, ys) in zip(frame, (((x0, x1), (y0, y0)), ((x0, x1), (y1, y1)),
-                                              ((x0, x0), (y0, y1)), ((x1, x1), (y0, y1)))):
-                put(line, data=(xs, ys), visible=now is not None)
+            put(frame, bounds=(x - 4, y - 4, w + 8, h + 8), visible=now is not None)   # clear
             for e in m.edges:
                 u, v, _ = e
                 back = m.active and m.active[0] == "backward" and {u, v} <= set(grads)

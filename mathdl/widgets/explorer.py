@@ -120,7 +120,7 @@ class Descent:
 
     def reset(self):
         """Back to the start point: fresh optimizers (no momentum, no averages), step 0."""
-        self.steps, self.runs, self._known = 0, {}, {}
+        self.steps, self.runs = 0, {}
         for k, o in enumerate(self.optimizers):
             p = tensor(self.start.copy(), requires_grad=True)
             opt = optim.get(o, [p], **self._keywords(o, self.lr, self.hyper))
@@ -153,7 +153,7 @@ class Descent:
     def run(self, n):
         """``n`` steps of every optimizer that has not diverged."""
         n = checks.whole("The number of steps n", n, low=0)
-        self.steps, self._known = self.steps + n, {}
+        self.steps += n
         for _ in range(n):
             for o, run in self.runs.items():
                 if run["diverged"] is None:
@@ -178,17 +178,10 @@ class Descent:
         """True when every optimizer has diverged, so stepping changes nothing."""
         return all(self.diverged.values())
 
-    def _memo(self, key, compute):
-        """``compute()``, once until the next step or reset."""
-        if key not in self._known:
-            self._known[key] = compute()
-        return self._known[key]
-
     @property
     def gradients(self):
         """{optimizer: ∇f at its current point}."""
-        return self._memo("gradients", lambda: {o: self.land.gradient(r["path"][-1])
-                                                for o, r in self.runs.items()})
+        return {o: self.land.gradient(r["path"][-1]) for o, r in self.runs.items()}
 
     def lr_marks(self):
         """On a quadratic: the learning rates {"1/L", "2/(μ+L)", "2/L"}; None elsewhere."""
@@ -198,14 +191,11 @@ class Descent:
     def curvature(self):
         """At the current point of ``focus``: (point, Hessian eigenvalues ascending, their
         eigenvectors as columns, condition number |λ|max/|λ|min, what they say)."""
-        return self._memo(("curvature", self.focus), self._curvature)
-
-    def _curvature(self):
         point = self.runs[self.focus]["path"][-1]
         lam, vec = np.linalg.eigh(self.land.hessian(point))
         small = np.abs(lam).min()
         kappa = np.abs(lam).max() / small if small > 0 else float("inf")
-        return point, lam, vec, kappa, self.shape(point, lam, vec, self.gradients[self.focus])
+        return point, lam, vec, kappa, self.shape(point, lam, vec, self.land.gradient(point))
 
     def shape(self, point, lam, vec, gradient):
         """The second-derivative test's name (md.landscapes' classify: minimum, maximum, saddle
@@ -250,7 +240,8 @@ class GradientDescentExplorer(Widget):
             "focus": tk.menu(m.optimizers, "curvature at", m.focus),
             **{key: tk.slider(t.low, t.high, 0.01 if t.high <= 1 else 0.1, f"{o} {t.keyword}",
                               m.hyper[o][t.keyword]) for key, (o, t) in KNOBS.items()}}
-        actions = {"step": (tk.button("step"), m.step), "play": (tk.play(120), self._tick),
+        play = tk.ipywidgets().Play(value=0, min=0, max=10 ** 6, interval=120, description="play")
+        actions = {"step": (tk.button("step"), m.step), "play": (play, self._tick),
                    "reset": (tk.button("reset", "back to the start, step 0"), m.reset)}
         super().__init__(m, settings, actions)
 
@@ -289,9 +280,7 @@ class GradientDescentExplorer(Widget):
             c[axis].min, c[axis].max = low, high
         if c["focus"].options != m.optimizers:
             c["focus"].options = m.optimizers
-        grid = (np.log10(m.lr) - c["lr"].min) / c["lr"].step   # keep lr on the slider's grid
-        if abs(grid - round(grid)) > 1e-6 or not 10 ** c["lr"].min <= m.lr <= 10 ** c["lr"].max:
-            c["lr"].min, c["lr"].max = tk.log_range(m.lr, 1e-5, 10.0, c["lr"].step)
+        c["lr"].min, c["lr"].max = tk.log_range(m.lr, 1e-5, 10.0, c["lr"].step)   # lr on its grid
 
     def update_controls(self):
         c, m = self.controls, self.model
@@ -362,19 +351,15 @@ class GradientDescentExplorer(Widget):
                 loss = np.maximum(loss, 1e-16) if shifted else loss
                 losses[o].set_data(np.arange(len(loss)), loss)
                 top, low, high = max(top, len(loss)), min(low, loss.min()), max(high, loss.max())
-                tips.append(self.arrow(m.gradients[o], full) * size)
+                tips.append(self.arrow(land.gradient(path[-1]), full) * size)
             arrows.set_offsets([r["path"][-1] for r in m.runs.values()])
             arrows.set_UVC(*np.array(tips).T)
             point, lam, vec, kappa, shape = m.curvature()
             for i in range(2):
                 eig[i].set_data(*np.array([point - size * vec[:, i], point + size * vec[:, i]]).T)
-            texts = []            # a long text takes long to draw: repaint only when changed
-            for text, now in ((where, f"Hessian at {m.focus}'s point: {shape}"), (numbers,
-                              f"λ1 = {fmt(lam[0], 3)} (dotted), λ2 = {fmt(lam[1], 3)} (dashed);"
-                              f"  κ = {fmt(kappa, 3)}")):
-                if text.get_text() != now:
-                    text.set_text(now)
-                    texts.append(text)
+            where.set_text(f"Hessian at {m.focus}'s point: {shape}")   # repainted if changed
+            numbers.set_text(f"λ1 = {fmt(lam[0], 3)} (dotted), λ2 = {fmt(lam[1], 3)} (dashed);  "
+                             f"κ = {fmt(kappa, 3)}")
             if shifted:   # whole decades, so the loss axes rarely change
                 low = 10.0 ** np.floor(np.log10(low))
                 high = max(10.0 ** np.ceil(np.log10(high)), 10 * low)
@@ -385,7 +370,7 @@ class GradientDescentExplorer(Widget):
                        if n >= top - 1)
             lax.set(xlim=(0, end), ylim=(low, high))
             return [start, *paths.values(), *dots.values(), *losses.values(), arrows, *eig,
-                    *stars, *texts]
+                    *stars, where, numbers]
         return move
 
     @staticmethod
@@ -410,11 +395,11 @@ class GradientDescentExplorer(Widget):
                                             "off: press reset." if m.stopped else ""))
 
     def readout(self):
-        m, rows = self.model, []
+        m, rows, gradients = self.model, [], self.model.gradients
         for o, run in m.runs.items():
             p, stop = run["path"], run["diverged"]
             rows.append((o, len(p) - 1, fmt(p[-1][0]), fmt(p[-1][1]), fmt(m.land(p[-1])),
-                         fmt(np.linalg.norm(m.gradients[o])),
+                         fmt(np.linalg.norm(gradients[o])),
                          fmt(np.linalg.norm(p[-1] - p[-2]) if len(p) > 1 else 0),
                          "running" if stop is None else f"diverged at step {stop}"))
         point, lam, _, kappa, shape = m.curvature()

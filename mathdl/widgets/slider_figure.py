@@ -27,27 +27,20 @@ class SliderValues:
     """The model: one value per slider, each checked against its slider's range or options."""
 
     def __init__(self, sliders):
-        W = ipywidgets()
-        self.rules = {}
-        for name, s in sliders.items():
-            if getattr(s, "options", None) is not None:   # a Dropdown, ToggleButtons …
-                self.rules[name] = [o[1] if isinstance(o, tuple) else o for o in s.options]
-            elif isinstance(s, W.FloatLogSlider):         # its min and max are exponents
-                self.rules[name] = (s.base ** s.min, s.base ** s.max, False)
-            elif checks.is_number(getattr(s, "min", None)):
-                self.rules[name] = (s.min, s.max, isinstance(s, W.IntSlider))
-            else:
-                self.rules[name] = None                   # a control we cannot check
-        self.values = {name: s.value for name, s in sliders.items()}
+        self.sliders, self.values = sliders, {name: s.value for name, s in sliders.items()}
 
     def set(self, **values):
+        W = ipywidgets()
         for name, value in values.items():
-            rule = self.rules[name]
-            if isinstance(rule, list):
-                checks.choice(f"value for {name!r}", value, rule)
-            elif rule is not None:
-                low, high, whole = rule
-                (checks.whole if whole else checks.number)(name, value, low, high)
+            s = self.sliders[name]
+            if getattr(s, "options", None) is not None:   # a Dropdown, ToggleButtons …
+                checks.choice(f"value for {name!r}", value,
+                              [o[1] if isinstance(o, tuple) else o for o in s.options])
+            elif isinstance(s, W.FloatLogSlider):         # its min and max are exponents
+                checks.number(name, value, s.base ** s.min, s.base ** s.max)
+            elif checks.is_number(getattr(s, "min", None)):   # else a control we cannot check
+                (checks.whole if isinstance(s, W.IntSlider) else checks.number)(
+                    name, value, s.min, s.max)
         self.values.update(values)
 
 

@@ -60,7 +60,8 @@ as ``step``: ``view.step()`` steps the model, then repaints) and the hooks of :c
 
 **The move protocol.** ``draw(fig)`` builds the whole figure and returns ``move()`` (or nothing:
 then every change draws the figure anew). ``move()`` updates the parts that change and returns
-those artists. The toolkit keeps a picture of everything else; after a change it repaints only
+those artists (one it returns unchanged, say a text given the text it had, is left alone: it is
+not ``stale``). The toolkit keeps a picture of everything else; after a change it repaints only
 the rectangles the returned artists covered before and cover now, drawing the moving parts
 there, in the order a full draw stacks them, over the kept picture (so moving parts lie above
 still ones: a legend that must stay on top belongs among them). ``move`` may return artists it
@@ -80,11 +81,11 @@ import zlib
 import numpy as np
 
 from .. import checks
-from ..plotting import BOOK_RC, COLORS
+from ..plotting import COLORS, canvas
 
 __all__ = ["Widget", "Picture", "canvas", "png_bytes", "on_main_thread", "same_notch",
            "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_range",
-           "log_slider", "menu", "button", "toggle", "play", "row", "column", "COLORS", "checks"]
+           "log_slider", "menu", "button", "toggle", "row", "column", "COLORS", "checks"]
 
 
 def ipywidgets():
@@ -94,17 +95,6 @@ def ipywidgets():
 
 
 # ---- the figure as a PNG ---------------------------------------------------------------------
-def canvas(width, height):
-    """A Figure of ``width`` × ``height`` inches on its own Agg canvas, invisible to pyplot."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    matplotlib.rcParams.update(BOOK_RC)
-    fig = Figure(figsize=(width, height), dpi=BOOK_RC["figure.dpi"])
-    FigureCanvasAgg(fig)
-    return fig
-
-
 def png_bytes(fig, draw=True):
     """The canvas of ``fig`` (drawn first unless ``draw=False``) as an 8-bit RGB PNG: a signature
     and three chunks (length, type, data, CRC-32), IHDR with the size and pixel format, IDAT
@@ -157,10 +147,6 @@ def _extent(artist, renderer, height):
     pad = 3 + math.ceil(renderer.points_to_pixels(float(np.max(width, initial=0))))
     return (max(math.floor(height - b.y1) - pad, 0), max(math.floor(b.x0) - pad, 0),
             max(math.ceil(height - b.y0) + pad, 0), max(math.ceil(b.x1) + pad, 0))
-
-
-def _overlap(a, b):
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 class Picture:
@@ -229,7 +215,7 @@ class Picture:
         fig, renderer = self.fig, self._renderer
         if fig.canvas.get_renderer() is not renderer:
             return False                         # a new canvas (savefig at another dpi, say)
-        changed = self._moved()
+        changed = [a for a in self._moved() if a.stale]   # matplotlib marks what a setter changed
         dirty, new = [], [a for a in changed if a not in self._extents]
         if new:                                  # e.g. a legend made anew by ax.legend()
             if any(a in self._still_artists for a in new):
@@ -257,7 +243,8 @@ class Picture:
                 buf[r0:r1, c0:c1] = self._still[r0:r1, c0:c1]
             for a in self._moving:               # then what moves there, in stacking order
                 e = self._extents[a]
-                if e is not None and any(_overlap(e, r) for r in dirty):
+                if e and any(e[0] < r[2] and r[0] < e[2] and e[1] < r[3] and r[1] < e[3]
+                             for r in dirty):
                     fig.draw_artist(a)
             for r0, c0, r1, c1 in dirty:         # keep the new pixels only inside the rectangles
                 frame[r0:r1, c0:c1] = buf[r0:r1, c0:c1]
@@ -362,12 +349,6 @@ def button(description, tooltip=""):
 
 def toggle(description, value=False, tooltip=""):
     return ipywidgets().ToggleButton(description=description, value=value, tooltip=tooltip)
-
-
-def play(interval=150, description="play"):
-    """A play button that ticks every ``interval`` ms; its action runs on every tick."""
-    return ipywidgets().Play(value=0, min=0, max=10 ** 6, interval=interval,
-                             description=description)
 
 
 def row(*children):
