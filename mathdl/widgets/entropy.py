@@ -233,9 +233,7 @@ class EntropyExplorer(tk.Widget):
             unit, log = BASES[m.base]
             top = 7 * math.log(2, m.base)             # the surprisal axis ends at 7 bits
             bits.set(ylim=(0, top), ylabel=f"surprisal ({unit})")   # a new unit: new limits,
-            title = "pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ"              # axes redrawn
-            retitled = [probs.title] if probs.get_title() != title else []   # (text is slow)
-            probs.set_title(title)
+            probs.set_title("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")   # axes redrawn
             for bars, values in ((pb, m.p), (qb, q), (sb, s), (sq, q_s)):
                 for bar, v in zip(bars, values if values is not None else zeros):
                     bar.set_height(min(v, top))
@@ -252,7 +250,7 @@ class EntropyExplorer(tk.Widget):
             ce_line.set_visible(has_q)
             bits.set_title(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
                            + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
-            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, *retitled]
+            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title]
             if k == 2:
                 p1, far = m.p[0], 10 * top
                 curve.set_ydata(h_nats / math.log(m.base))
