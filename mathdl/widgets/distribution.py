@@ -301,12 +301,14 @@ class DistributionExplorer(Widget):
         cdf, = right.plot([], [], color=ink, label="CDF F(x) = P(X ≤ x)")
         ecdf, = right.plot([], [], color=COLORS["value"], ls=(0, (4, 1.5)), lw=1.5,
                            drawstyle="steps-post", label="fraction of samples ≤ x")
+        # Titles and x labels at given places, where matplotlib would put them (an x label 21 pt
+        # under its axes): redrawing an axes for new limits then need not measure it, ~20% faster.
         right.set_ylim(-0.03, 1.03)
-        right.set_title("the CDF", y=1.0)   # titles and x labels placed by hand (21 pt under
-        under = ScaledTranslation(0, -21 / 72, fig.dpi_scale_trans)   # the axes, where
-        for ax in (left, right):            # matplotlib puts them): it need not measure the
-            ax.xaxis.set_label_coords(0.5, 0, ax.transAxes + under)   # axes, and redrawing
-        right.yaxis.set_label_coords(-0.13, 0.5)                     # one is ~20% faster
+        right.set_title("the CDF", y=1.0)
+        under = ScaledTranslation(0, -21 / 72, fig.dpi_scale_trans)
+        for ax in (left, right):
+            ax.xaxis.set_label_coords(0.5, 0, ax.transAxes + under)
+        right.yaxis.set_label_coords(-0.13, 0.5)          # (it has no y label)
         fig.legend(handles=[Patch(**shade, label="samples: fractions, or histogram (area 1)"),
                             Line2D([], [], color=ink, marker="o", ms=4,
                                    label="PMF P(X = k) (dots), or PDF p(x)"), *means, cdf, ecdf],
