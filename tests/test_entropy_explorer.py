@@ -166,20 +166,54 @@ def test_moves_repaint_without_rebuilding_and_match_a_full_draw():
     ee.set(q=(0, 1, 1))                             # an infinite cross-entropy
     np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
     assert ee.picture.builds == 1 and "infinite" in ee.banner.value
-    for base, unit in (("e", "nats"), (10, "hartleys"), (2, "bits")):   # a new unit: limits
-        ee.set(base=base)                                                 # and labels move
+    for base, unit in (("e", "nats"), (10, "hartleys"), (2, "bits")):   # a new unit: the
+        ee.set(base=base)                                                 # axes relabelled
         np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
         assert ee.figure.axes[1].get_ylabel() == f"surprisal ({unit})"
         assert ee.figure.axes[2].get_xlabel() == unit
-        assert ee.figure.axes[1].get_ylim()[1] == pytest.approx(7 * math.log(2, ee.base))
     assert ee.picture.builds == 1
     ee.set(p=(1, 2), q=None)                        # two outcomes: a new figure
     assert ee.picture.builds == 2 and ee.q is None
     ee.set(base="e", q=(0.3, 0.7))                  # the binary curve in nats, no rebuild
     np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
     curve = ee.figure.axes[2].get_lines()[0]
-    assert max(curve.get_ydata()) == pytest.approx(math.log(2))
+    assert max(curve.get_ydata()) == pytest.approx(1.0)            # drawn in bits: 1 bit,
+    assert reads_in_unit(ee.figure.axes[2].yaxis, ee.base)          # read as ln 2 nats
     assert ee.figure.axes[2].get_ylabel() == "nats" and ee.picture.builds == 2
+
+
+def reads_in_unit(axis, base):
+    """True when an axis drawn in bits is labelled in the unit of ``base``: a tick at t bits
+    reads t · log_base(2), from 0 in equal steps of 1, 2 or 5 times a power of ten."""
+    ticks = axis.get_majorticklocs()
+    labels = np.array([float(t.get_text()) for t in axis.get_ticklabels()])
+    step = np.diff(labels)
+    mantissa = step[0] / 10 ** np.floor(np.log10(step[0]))
+    return (np.allclose(labels, ticks * math.log(2, base)) and labels[0] == 0
+            and len(labels) >= 3 and np.allclose(step, step[0])
+            and min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-9)
+
+
+@pytest.mark.parametrize("p", [(0.5, 0.3, 0.2), (0.9, 0.1), (0.125,) * 8])
+def test_a_new_unit_moves_nothing_but_relabels_the_axes(p):
+    """The picture is drawn in bits; 1 nat = 1/ln 2 bits, so another unit keeps every bar and
+    line where it is and relabels the surprisal axis and the totals' axis."""
+    ee = EntropyExplorer(p=p, q=np.full(len(p), 1 / len(p)))
+    bits, totals = ee.figure.axes[1:]
+    scale = totals.yaxis if len(p) == 2 else totals.xaxis
+    def drawn():                                    # every bar's box and line's points
+        return np.concatenate([*(b.get_bbox().bounds for ax in (bits, totals) for b in ax.patches),
+                               *(np.ravel(line.get_xydata()) for ax in (bits, totals)
+                                 for line in ax.lines)])
+    before = drawn()
+    for base in ("e", 10, 2):
+        ee.set(base=base)
+        np.testing.assert_allclose(drawn(), before, rtol=1e-12, atol=1e-12)
+        assert bits.get_ylim() == (0, 7)                            # 7 bits, in any unit
+        assert reads_in_unit(bits.yaxis, ee.base) and reads_in_unit(scale, ee.base)
+        assert float(bits.get_yticklabels()[-1].get_text()) <= 7 * math.log(2, ee.base) + 1e-9
+    assert [t.get_text() for t in bits.get_yticklabels()] == ["0", "2", "4", "6"]
+    assert ee.picture.builds == 1
 
 
 def test_two_outcomes_mark_p_on_the_binary_entropy_curve_and_q_on_its_tangent():
@@ -226,9 +260,8 @@ def test_surprisals_beyond_the_axis_are_written_at_its_top():
     assert all(t.get_bbox_patch().get_facecolor() == (1, 1, 1, 1) for t in bits.texts)
     ee.set(q=(0.98, 0.01, 0.01), base="e")              # -ln 0.01 = 4.6 nats is below the top
     shown = [(t.get_text(), *t.get_position()) for t in bits.texts if t.get_text()]
-    top = 7 * math.log(2)
-    assert shown == [("∞", 0.8, pytest.approx(0.97 * top)), ("∞", 1.8, pytest.approx(
-        0.97 * top))] and bits.get_ylim()[1] == pytest.approx(top)
+    assert shown == [("∞", 0.8, pytest.approx(0.97 * 7)), ("∞", 1.8, pytest.approx(
+        0.97 * 7))] and bits.get_ylim()[1] == 7                 # 7 bits = 4.85 nats
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -8,7 +8,9 @@
 Left, p and q; middle, each outcome's surprisal -log pᵢ (and -log qᵢ), H(p) (their average)
 and H(p, q); right, H(p, q) = H(p) + KL(p ‖ q) stacked against log K, or with two outcomes the
 binary entropy curve with p on it and H(p, q) on its tangent at q (the gap is the KL). A slider
-sets one probability, the others keep their ratios. The numbers come from ``md.info``.
+sets one probability, the others keep their ratios. The numbers come from ``md.info``. The
+picture is drawn in bits: another unit is a change of scale (1 nat = 1/ln 2 bits), so it moves
+no bar or line and only relabels the axes.
 """
 
 import math
@@ -16,6 +18,7 @@ import math
 import numpy as np
 
 from .. import checks, info
+from ..plotting import BOOK_RC
 from . import toolkit as tk
 from .toolkit import COLORS, fmt
 
@@ -184,12 +187,15 @@ class EntropyExplorer(tk.Widget):
 
     # -- the picture --
     def draw(self, fig):
-        """Three panels; a new unit moves parts and limits (the toolkit redraws those axes)."""
+        """Three panels, drawn in bits. Another unit is only a change of scale (1 nat = 1/ln 2
+        bits), so it moves nothing: it relabels the axes, which are moving parts here."""
+        from matplotlib.collections import LineCollection
         from matplotlib.ticker import MaxNLocator
+        from matplotlib.transforms import ScaledTranslation
 
         m, k = self.model, self.model.outcomes
         self._drawn = k
-        x, zeros = np.arange(k), np.zeros(k)
+        x, zeros, top = np.arange(k), np.zeros(k), 7.0     # the surprisal axis ends at 7 bits
         probs, bits, totals = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.1, 1.1]})
         hatch = dict(facecolor="white", edgecolor=Q_COLOR, hatch="///", lw=1)
         pb = probs.bar(x - 0.2, zeros, 0.4, color=COLORS["value"])
@@ -199,79 +205,110 @@ class EntropyExplorer(tk.Widget):
         for ax in (probs, bits):
             ax.set(xlim=(-0.6, k - 0.4), xticks=x, xticklabels=x + 1, xlabel="outcome i")
         probs.set(ylim=(0, 1.05), ylabel="probability")
-        bits.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10]))   # 0, 2, 4, 6 bits
+        bits.set_ylim(0, top)
+        for ax in (probs, bits):
+            ax.set_title(" ", y=1.0)        # placed by hand: move() writes the text
         h_line = bits.axhline(0, color=COLORS["text"], ls="--", lw=1.5)
         ce_line = bits.axhline(0, color=Q_COLOR, ls=":", lw=2.5)
-        caps = [bits.text(j + d, 0, "", ha="center", va="top", fontsize=9,   # values off
-                          bbox=dict(facecolor="white", edgecolor="none", pad=1))   # the top
+        caps = [bits.text(j + d, 0.97 * top, "", ha="center", va="top", fontsize=9,  # values
+                          bbox=dict(facecolor="white", edgecolor="none", pad=1))  # off the top
                 for j in range(k) for d in (-0.2, 0.2)]
         if k == 2:
             t = np.linspace(0, 1, 201)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                h_nats = -np.nan_to_num(t * np.log(t) + (1 - t) * np.log(1 - t))
-            curve, = totals.plot(t, h_nats, color=COLORS["value"])
+            h2 = info.entropy(np.stack([t, 1 - t], axis=1), base=2).numpy()
+            curve, = totals.plot(t, h2, color=COLORS["value"])
             tangent, = totals.plot([0, 1], [0, 0], ":", color=Q_COLOR, lw=2.5)
             gap, = totals.plot([0, 0], [0, 0], color=KL_COLOR, lw=3, solid_capstyle="butt")
             dots, = totals.plot([], [], "o", color=COLORS["text"], ms=6)
             touch, = totals.plot([], [], "o", mfc="white", mec=Q_COLOR, mew=2, ms=7)
-            totals.set(xlim=(0, 1), xlabel="p₁", title="binary entropy h(p₁) (solid); dotted:\n"
-                       "H(p, q) for this q; the bar between = KL")
+            totals.set(xlim=(0, 1), ylim=(0, 2), xlabel="p₁", title="binary entropy h(p₁) "
+                       "(solid); dotted:\nH(p, q) for this q; the bar between = KL")
+            scale = totals.yaxis                         # the axis in the unit
         else:
+            right = 2.2 * math.log2(k)
             rows = totals.barh([1, 0], [0, 0], 0.5, color=COLORS["value"])
             kl_bar = totals.barh([0], [0], 0.5, facecolor="white", edgecolor=KL_COLOR,
                                  hatch="\\\\\\", lw=1)[0]
-            ends = [totals.text(0, y, "", va="center", fontsize=9) for y in (1.45, 0.45)]
-            largest = totals.axvline(0, color=COLORS["muted"], ls="-.", lw=1.2)
-            uniform = totals.text(0, -0.42, "", color=COLORS["muted"], fontsize=8, va="center")
-            totals.set(ylim=(-0.55, 1.75), yticks=[1, 0], yticklabels=["H(p)", "H(p, q)"],
+            ends = [totals.text(0.02 * right, y, "", va="center", fontsize=9, bbox=dict(
+                facecolor="white", edgecolor="none", pad=1)) for y in (1.45, 0.45)]   # over log K
+            largest = totals.axvline(math.log2(k), color=COLORS["muted"], ls="-.", lw=1.2)
+            uniform = totals.text(math.log2(k), -0.42, "", color=COLORS["muted"], fontsize=8,
+                                  va="center")
+            totals.set(xlim=(0, right), ylim=(-0.55, 1.75), yticks=[1, 0],
+                       yticklabels=["H(p)", "H(p, q)"],
                        title="H(p, q) = H(p) + KL(p ‖ q)\n(KL hatched)")
+            scale = totals.xaxis
+        # The two axes in the unit: their ticks and labels move, and their grid lines are drawn
+        # apart (moving parts under the bars), so a bar that moves leaves the ticks alone. Labels
+        # and titles sit where matplotlib would put them, and it need not measure them.
+        pt, grids = fig.dpi_scale_trans, {}
+        for axis in (bits.yaxis, scale):
+            ax, along = axis.axes, axis.axis_name
+            ax.grid(False, axis=along)
+            lines = LineCollection([], transform=getattr(ax, f"get_{along}axis_transform")(),
+                                   color=BOOK_RC["grid.color"], lw=BOOK_RC["grid.linewidth"],
+                                   zorder=0.5)
+            grids[axis] = ax.add_collection(lines, autolim=False)
+        for ax in (bits, totals):
+            ax.xaxis.set_label_coords(0.5, 0, ax.transAxes + ScaledTranslation(0, -21 / 72, pt))
+            ax.yaxis.set_label_coords(0, 0.5, ax.transAxes + ScaledTranslation(-27 / 72, 0, pt))
+        shown = {}
+
+        def relabel(axis, end, label):
+            """Ticks at round numbers of the unit on an axis that runs from 0 to ``end`` bits."""
+            per_bit = math.log(2, m.base)
+            values = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(0, end * per_bit)
+            values = values[(values >= 0) & (values <= end * per_bit * (1 + 1e-9))]
+            digits = max(len(f"{v:g}".partition(".")[2]) for v in values)
+            axis.set_ticks(values / per_bit, [f"{v:.{digits}f}" for v in values])
+            axis.set_label_text(label)
+            at = values[1:] / per_bit                   # none at 0, where the spine is
+            grids[axis].set_segments([[(0, v), (1, v)] if axis.axis_name == "y" else
+                                      [(v, 0), (v, 1)] for v in at])
 
         def move():
-            s, q_s, q = m.surprisal, m.q_surprisal, m.q
-            has_q = q is not None
+            to_bits = math.log2(m.base)
+            s, q, q_s, has_q = m.surprisal, m.q, m.q_surprisal, m.q is not None
             h, ce, kl = m.entropy, m.cross_entropy, m.kl
             unit, log = BASES[m.base]
-            top = 7 * math.log(2, m.base)             # the surprisal axis ends at 7 bits
-            bits.set(ylim=(0, top), ylabel=f"surprisal ({unit})")   # a new unit: new limits,
-            probs.set_title("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")   # axes redrawn
-            for bars, values in ((pb, m.p), (qb, q), (sb, s), (sq, q_s)):
+            if shown.get("base") != m.base:
+                shown["base"] = m.base
+                relabel(bits.yaxis, top, f"surprisal ({unit})")
+                relabel(scale, 2 if k == 2 else right, unit)
+            probs.title.set_text("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")
+            for bars, values in ((pb, m.p), (qb, q), (sb, s * to_bits),
+                                 (sq, q_s * to_bits if has_q else None)):
                 for bar, v in zip(bars, values if values is not None else zeros):
                     bar.set_height(min(v, top))
                     bar.set_visible(values is not None)
             for i, bar in enumerate([*pb, *sb]):             # p's bars centred when alone
                 bar.set_x(i % k - (0.4 if has_q else 0.2))
-            for j, (text, v) in enumerate(zip(caps, np.column_stack(
-                    [s, q_s if has_q else zeros]).ravel())):
-                text.set_text(("∞" if math.isinf(v) else fmt(v, 3)) if v > top else "")
-                text.set_position((j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0),
-                                   0.97 * top))
-            h_line.set_ydata([h, h])
-            ce_line.set_ydata([ce, ce] if has_q else [0, 0])
+            both = np.column_stack([s, q_s if has_q else zeros]).ravel()   # p₁, q₁, p₂, …
+            for j, (text, v) in enumerate(zip(caps, both)):
+                text.set_text(("∞" if math.isinf(v) else fmt(v, 3)) if v * to_bits > top else "")
+                text.set_x(j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0))
+            h_line.set_ydata([h * to_bits] * 2)
+            ce_line.set_ydata([ce * to_bits] * 2 if has_q else [0, 0])
             ce_line.set_visible(has_q)
-            bits.set_title(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
-                           + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
-            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title]
+            bits.title.set_text(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
+                                + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
+            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title,
+                     *grids, *grids.values()]
+            hb, cb, far = h * to_bits, (ce or 0) * to_bits, 10 * top
             if k == 2:
-                p1, far = m.p[0], 10 * top
-                curve.set_ydata(h_nats / math.log(m.base))
-                totals.set(ylim=(0, 2 * math.log(2, m.base)), ylabel=unit)
+                p1 = m.p[0]
                 if has_q:   # H(p, q) is linear in p₁, from -log q₂ at p₁ = 0 to -log q₁ at 1
-                    tangent.set_ydata([min(q_s[1], far), min(q_s[0], far)])
-                    gap.set_data([p1, p1], [h, min(ce, far)])
-                    touch.set_data([q[0]], [m.information("entropy", q)])   # it touches at q
+                    tangent.set_ydata(np.minimum(q_s[::-1] * to_bits, far))
+                    gap.set_data([p1, p1], [hb, min(cb, far)])
+                    touch.set_data([q[0]], [info.entropy(q, base=2).item()])   # touches at q
                 for line in (tangent, gap, touch):
                     line.set_visible(has_q)
-                dots.set_data([p1, p1] if has_q else [p1], [h, min(ce, far)] if has_q else [h])
+                dots.set_data([p1, p1] if has_q else [p1], [hb, min(cb, far)] if has_q else [hb])
                 return moved + [curve, tangent, gap, touch, dots]
-            right = 2.2 * m.max_entropy
-            totals.set(xlim=(0, right), xlabel=unit)
-            largest.set_xdata([m.max_entropy] * 2)
-            uniform.set(x=m.max_entropy, text=f" uniform: {log} {k}")
-            kl_bar.set(x=h, width=min(kl, 2 * right) if has_q else 0, visible=has_q)
-            rows[0].set_width(h)
-            rows[1].set(width=h, visible=has_q)
-            for text in ends:
-                text.set_x(0.02 * right)
+            uniform.set_text(f" uniform: {log} {k}")
+            kl_bar.set(x=hb, width=min(kl * to_bits, 2 * right) if has_q else 0, visible=has_q)
+            rows[0].set_width(hb)
+            rows[1].set(width=hb, visible=has_q)
             ends[0].set_text(f"H(p) = {fmt(h, 3)}")
             ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
                              else "no q: press 'compare with q'")

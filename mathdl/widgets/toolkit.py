@@ -66,8 +66,10 @@ the rectangles the returned artists covered before and cover now, drawing the mo
 there, in the order a full draw stacks them, over the kept picture (so moving parts lie above
 still ones: a legend that must stay on top belongs among them). ``move`` may return artists it
 has just made (``ax.legend()`` makes a new one each time): they replace those they replaced. An
-axes whose limits change is drawn again at once; a setting not listed in ``moving``, or a still
-part that starts to move, draws the whole figure again.
+axis (``ax.yaxis``) whose ticks move() sets is a moving part like any other; its grid lines are
+then painted over the still parts of its axes, so what they must not cross moves too. An axes
+whose limits change is drawn again at once; a setting not listed in ``moving``, or a still part
+that starts to move, draws the whole figure again.
 """
 
 import base64
@@ -128,12 +130,18 @@ def draw_order(fig, artists):
 def _extent(artist, renderer, height):
     """The pixels ``artist`` can touch, as numpy (row, column) slices' bounds, padded for
     antialiasing and line width: None if it paints nothing, the whole figure if unknown."""
+    from matplotlib.axis import Axis
     from matplotlib.collections import Collection
     from matplotlib.transforms import Bbox
     if not artist.get_visible():
         return None
     clip = artist.get_clip_box() if artist.get_clip_on() else None
-    if isinstance(artist, Collection):   # its extent leaves out arrows and marker sizes:
+    if isinstance(artist, Axis):   # its ticks and labels beside the axes; grid lines: inside
+        ax, grid = artist.axes, any(line.get_visible() for line in artist.get_gridlines())
+        edge = ax.spines.get(artist.get_ticks_position())   # with the ticks on the spine
+        inner = ax.bbox if grid or edge is None else edge.get_window_extent(renderer)
+        b = Bbox.union([inner, artist.get_tightbbox(renderer) or inner])
+    elif isinstance(artist, Collection):   # its extent leaves out arrows and marker sizes:
         b = clip                         # take all it may paint
     else:
         b = artist.get_window_extent(renderer)

@@ -18,8 +18,9 @@ slider within the plotted range (moving parts repainted), and a change of family
 change kind and both axes, whose limits change, are drawn again); the Bayes explorer moving its
 specificity slider and pressing "test again" / "start over" (the icons repainted).
 The entropy explorer repaints its bars, lines and labels when a probability slider moves or a
-preset keeps the number of outcomes; a new unit changes two axes' limits, so the toolkit draws
-those axes again (a new number of outcomes builds a new figure: it is not measured here).
+preset keeps the number of outcomes; its picture is drawn in bits, so a new unit moves nothing
+and only relabels two axes, whose ticks, grid lines and labels are moving parts (a new number of
+outcomes builds a new figure: it is not measured here).
 """
 
 import statistics
@@ -154,7 +155,7 @@ def main(rounds=25):
              "bayes explorer: test again / start over": (None, bayes_button),
              "entropy explorer: p slider moved (with q)": (None, entropy_slider),
              "entropy explorer: preset pressed (same outcomes)": (None, entropy_preset),
-             "entropy explorer: unit changed (two axes redrawn)": (None, entropy_unit)}
+             "entropy explorer: unit changed (two axes relabelled)": (None, entropy_unit)}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, (setup, case) in cases.items():
