@@ -194,6 +194,25 @@ def reads_in_unit(axis, base):
             and min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-9)
 
 
+def test_another_number_of_outcomes_moves_parts_and_only_two_outcomes_build_anew():
+    ee = EntropyExplorer(q=(0.2, 0.3, 0.5))
+    for k in (5, 8, 3, 6):
+        ee.controls["outcomes"].value = k
+        assert ee.outcomes == k and len(ee.q) == k and ee.picture.builds == 1
+        np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
+        probs, bits, totals = ee.figure.axes
+        assert sum(b.get_visible() for b in probs.patches) == 2 * k      # p's and q's bars
+        assert [t.get_text() for t in bits.get_xticklabels()] == [str(i + 1) for i in range(k)]
+        assert probs.get_xlim() == bits.get_xlim() == (-0.6, k - 0.4)
+        assert totals.get_xlim()[1] == pytest.approx(2.2 * math.log2(k))
+        assert totals.get_lines()[0].get_xdata()[0] == pytest.approx(math.log2(k))   # log K
+    ee.controls["outcomes"].value = 2               # the binary entropy curve: a new figure
+    assert ee.picture.builds == 2 and len(ee.figure.axes[2].get_lines()) == 5
+    ee.controls["outcomes"].value = 4               # and back to the stacked bars
+    assert ee.picture.builds == 3
+    np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
+
+
 @pytest.mark.parametrize("p", [(0.5, 0.3, 0.2), (0.9, 0.1), (0.125,) * 8])
 def test_a_new_unit_moves_nothing_but_relabels_the_axes(p):
     """The picture is drawn in bits; 1 nat = 1/ln 2 bits, so another unit keeps every bar and

@@ -110,7 +110,7 @@ class EntropyModel:
 class EntropyExplorer(tk.Widget):
     """Set p (and q) with sliders or presets; read surprisals, H(p), H(p, q) and KL(p ‖ q)."""
 
-    size, moving = (10.0, 3.4), ("p", "q", "base")    # a new number of outcomes: rebuilt
+    size, moving = (10.0, 3.4), ("p", "q", "base")   # to or from two outcomes: a new figure
 
     def __init__(self, p=(0.5, 0.3, 0.2), q=None, base=2):
         model = EntropyModel(p, q, base)
@@ -160,7 +160,7 @@ class EntropyExplorer(tk.Widget):
         self.refresh()
 
     def refresh(self, rebuild=False):
-        super().refresh(rebuild or self._drawn != self.outcomes)
+        super().refresh(rebuild or self._drawn != (self.outcomes == 2))
 
     def update_controls(self):
         m, c = self.model, self.controls
@@ -188,32 +188,34 @@ class EntropyExplorer(tk.Widget):
     # -- the picture --
     def draw(self, fig):
         """Three panels, drawn in bits. Another unit is only a change of scale (1 nat = 1/ln 2
-        bits), so it moves nothing: it relabels the axes, which are moving parts here."""
+        bits), so it moves nothing: it relabels the axes, which are moving parts here. Another
+        number of outcomes shows or hides bars and sets new limits; only two outcomes, where the
+        right panel is the binary entropy curve, need a figure of their own."""
         from matplotlib.collections import LineCollection
         from matplotlib.ticker import MaxNLocator
         from matplotlib.transforms import ScaledTranslation
 
-        m, k = self.model, self.model.outcomes
-        self._drawn = k
-        x, zeros, top = np.arange(k), np.zeros(k), 7.0     # the surprisal axis ends at 7 bits
+        m, two = self.model, self.model.outcomes == 2
+        self._drawn = two                    # two outcomes: another right panel (a new figure)
+        slots = 2 if two else MAX_OUTCOMES   # a bar for each outcome there can be, past k hidden
+        x, zeros, top = np.arange(slots), np.zeros(slots), 7.0   # the surprisal axis: 7 bits
         probs, bits, totals = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.1, 1.1]})
         hatch = dict(facecolor="white", edgecolor=Q_COLOR, hatch="///", lw=1)
         pb = probs.bar(x - 0.2, zeros, 0.4, color=COLORS["value"])
         qb = probs.bar(x + 0.2, zeros, 0.4, **hatch)
         sb = bits.bar(x - 0.2, zeros, 0.4, color=COLORS["value"])
         sq = bits.bar(x + 0.2, zeros, 0.4, **hatch)
-        for ax in (probs, bits):
-            ax.set(xlim=(-0.6, k - 0.4), xticks=x, xticklabels=x + 1, xlabel="outcome i")
         probs.set(ylim=(0, 1.05), ylabel="probability")
         bits.set_ylim(0, top)
         for ax in (probs, bits):
+            ax.set_xlabel("outcome i")
             ax.set_title(" ", y=1.0)        # placed by hand: move() writes the text
         h_line = bits.axhline(0, color=COLORS["text"], ls="--", lw=1.5)
         ce_line = bits.axhline(0, color=Q_COLOR, ls=":", lw=2.5)
         caps = [bits.text(j + d, 0.97 * top, "", ha="center", va="top", fontsize=9,  # values
                           bbox=dict(facecolor="white", edgecolor="none", pad=1))  # off the top
-                for j in range(k) for d in (-0.2, 0.2)]
-        if k == 2:
+                for j in range(slots) for d in (-0.2, 0.2)]
+        if two:
             t = np.linspace(0, 1, 201)
             h2 = info.entropy(np.stack([t, 1 - t], axis=1), base=2).numpy()
             curve, = totals.plot(t, h2, color=COLORS["value"])
@@ -225,17 +227,14 @@ class EntropyExplorer(tk.Widget):
                        "(solid); dotted:\nH(p, q) for this q; the bar between = KL")
             scale = totals.yaxis                         # the axis in the unit
         else:
-            right = 2.2 * math.log2(k)
             rows = totals.barh([1, 0], [0, 0], 0.5, color=COLORS["value"])
             kl_bar = totals.barh([0], [0], 0.5, facecolor="white", edgecolor=KL_COLOR,
                                  hatch="\\\\\\", lw=1)[0]
-            ends = [totals.text(0.02 * right, y, "", va="center", fontsize=9, bbox=dict(
+            ends = [totals.text(0, y, "", va="center", fontsize=9, bbox=dict(
                 facecolor="white", edgecolor="none", pad=1)) for y in (1.45, 0.45)]   # over log K
-            largest = totals.axvline(math.log2(k), color=COLORS["muted"], ls="-.", lw=1.2)
-            uniform = totals.text(math.log2(k), -0.42, "", color=COLORS["muted"], fontsize=8,
-                                  va="center")
-            totals.set(xlim=(0, right), ylim=(-0.55, 1.75), yticks=[1, 0],
-                       yticklabels=["H(p)", "H(p, q)"],
+            largest = totals.axvline(0, color=COLORS["muted"], ls="-.", lw=1.2)
+            uniform = totals.text(0, -0.42, "", color=COLORS["muted"], fontsize=8, va="center")
+            totals.set(ylim=(-0.55, 1.75), yticks=[1, 0], yticklabels=["H(p)", "H(p, q)"],
                        title="H(p, q) = H(p) + KL(p ‖ q)\n(KL hatched)")
             scale = totals.xaxis
         # The two axes in the unit: their ticks and labels move, and their grid lines are drawn
@@ -267,26 +266,36 @@ class EntropyExplorer(tk.Widget):
                                       [(v, 0), (v, 1)] for v in at])
 
         def move():
-            to_bits = math.log2(m.base)
+            k, to_bits = m.outcomes, math.log2(m.base)
             s, q, q_s, has_q = m.surprisal, m.q, m.q_surprisal, m.q is not None
             h, ce, kl = m.entropy, m.cross_entropy, m.kl
             unit, log = BASES[m.base]
-            if shown.get("base") != m.base:
-                shown["base"] = m.base
+            right = 2 if two else 2.2 * math.log2(k)     # where the unit axis ends, in bits
+            if shown.get("scale") != (m.base, k):        # another unit, or number of outcomes
+                shown["scale"] = (m.base, k)
+                for ax in (probs, bits):                 # new limits: the toolkit redraws them
+                    ax.set(xlim=(-0.6, k - 0.4), xticks=range(k), xticklabels=range(1, k + 1))
+                if not two:                              # log K, and room for the texts
+                    totals.set_xlim(0, right)
+                    largest.set_xdata([math.log2(k)] * 2)
+                    uniform.set_x(math.log2(k))
+                    for text in ends:
+                        text.set_x(0.02 * right)
                 relabel(bits.yaxis, top, f"surprisal ({unit})")
-                relabel(scale, 2 if k == 2 else right, unit)
+                relabel(scale, right, unit)
+                for part in [*pb[k:], *qb[k:], *sb[k:], *sq[k:], *caps[2 * k:]]:
+                    part.set_visible(False)              # outcomes past k
             probs.title.set_text("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")
             for bars, values in ((pb, m.p), (qb, q), (sb, s * to_bits),
                                  (sq, q_s * to_bits if has_q else None)):
-                for bar, v in zip(bars, values if values is not None else zeros):
-                    bar.set_height(min(v, top))
-                    bar.set_visible(values is not None)
-            for i, bar in enumerate([*pb, *sb]):             # p's bars centred when alone
+                for bar, v in zip(bars[:k], values if values is not None else zeros):
+                    bar.set(height=min(v, top), visible=values is not None)
+            for i, bar in enumerate([*pb[:k], *sb[:k]]):     # p's bars centred when alone
                 bar.set_x(i % k - (0.4 if has_q else 0.2))
-            both = np.column_stack([s, q_s if has_q else zeros]).ravel()   # p₁, q₁, p₂, …
+            both = np.column_stack([s, q_s if has_q else np.zeros(k)]).ravel()   # p₁, q₁, p₂, …
             for j, (text, v) in enumerate(zip(caps, both)):
-                text.set_text(("∞" if math.isinf(v) else fmt(v, 3)) if v * to_bits > top else "")
-                text.set_x(j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0))
+                text.set(text=("∞" if math.isinf(v) else fmt(v, 3)) if v * to_bits > top else "",
+                         x=j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0), visible=True)
             h_line.set_ydata([h * to_bits] * 2)
             ce_line.set_ydata([ce * to_bits] * 2 if has_q else [0, 0])
             ce_line.set_visible(has_q)
@@ -295,7 +304,7 @@ class EntropyExplorer(tk.Widget):
             moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title,
                      *grids, *grids.values()]
             hb, cb, far = h * to_bits, (ce or 0) * to_bits, 10 * top
-            if k == 2:
+            if two:
                 p1 = m.p[0]
                 if has_q:   # H(p, q) is linear in p₁, from -log q₂ at p₁ = 0 to -log q₁ at 1
                     tangent.set_ydata(np.minimum(q_s[::-1] * to_bits, far))
