@@ -108,6 +108,51 @@ def test_an_axes_that_changes_its_limits_is_drawn_again_without_a_rebuild():
     np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
 
 
+class Ruler(tk.Widget):
+    """A bar of fixed length read in a chosen unit: another unit relabels the axis (a moving
+    part: its ticks, labels and grid lines), and the bar stays where it is."""
+
+    size, moving = (3, 3), ("per",)
+
+    def __init__(self, per=1.0, grid=True):
+        model = type("Model", (), {})()
+        model.per, self.grid = per, grid
+
+        def set_per(per):
+            model.per = checks.positive("per", per)
+        model.set = set_per
+        super().__init__(model, settings={"per": tk.slider(0.5, 4, 0.5, "per", value=per)})
+
+    def draw(self, fig):
+        ax = fig.add_subplot(xlim=(0, 1), ylim=(0, 10))
+        ax.grid(self.grid)
+        bar = ax.bar([0.5], [7], 0.3)[0]
+
+        def move():
+            ax.yaxis.set_ticks([0, 2.5, 5, 7.5, 10],
+                               [f"{v * self.model.per:g}" for v in (0, 2.5, 5, 7.5, 10)])
+            ax.yaxis.set_label_text(f"length × {self.model.per:g}")
+            return [bar, ax.yaxis]
+        return move
+
+
+@pytest.mark.parametrize("grid", [True, False])
+def test_an_axis_among_the_moving_parts_repaints_its_ticks_labels_and_grid(grid):
+    w = Ruler(grid=grid)
+    for per in (2.0, 0.5, 3.5):
+        w.set(per=per)
+        np.testing.assert_array_equal(pixels(w.picture.png), full_draw(w))
+        assert w.figure.axes[0].get_yticklabels()[1].get_text() == f"{2.5 * per:g}"
+    assert w.picture.builds == 1
+    ax, renderer = w.figure.axes[0], w.figure.canvas.get_renderer()
+    top, left, bottom, right = tk._extent(ax.yaxis, renderer, w.figure.bbox.height)
+    assert left <= max(ax.yaxis.label.get_window_extent(renderer).x0, 0)   # its label
+    if grid:                                                        # its grid lines: inside
+        assert right >= ax.bbox.x1
+    else:                                                           # only what is beside
+        assert right < ax.bbox.x0 + 6
+
+
 def test_an_action_calls_its_function_and_refreshes():
     w = Bars(h=3.0)
     w.controls["double"].click()
