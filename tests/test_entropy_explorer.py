@@ -194,6 +194,28 @@ def reads_in_unit(axis, base):
             and min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-9)
 
 
+@pytest.mark.parametrize("p", [(0.5, 0.3, 0.2), (0.9, 0.1)])
+def test_axis_labels_placed_by_hand_clear_the_tick_labels_in_every_unit(p):
+    """An x label sits under its tick labels, as matplotlib places it; a y label stays put in
+    every unit, clear of the widest tick labels (those of the unit with the most digits)."""
+    ee = EntropyExplorer(p=p, q=np.full(len(p), 1 / len(p)))
+    gaps, places = {}, {}
+    for base in (2, "e", 10):
+        ee.set(base=base)
+        renderer = ee.figure.canvas.get_renderer()
+        for n, ax in enumerate(ee.figure.axes[1:]):
+            ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+            label = ax.xaxis.label.get_window_extent(renderer)
+            assert 2 <= min(t.y0 for t in ticks) - label.y1 <= 10
+            if ax.get_ylabel():
+                ticks = [t.get_window_extent(renderer) for t in ax.get_yticklabels()]
+                label = ax.yaxis.label.get_window_extent(renderer)
+                gaps.setdefault(n, []).append(min(t.x0 for t in ticks) - label.x1)
+                places.setdefault(n, set()).add(round(label.x1, 6))
+    for n in gaps:                                  # the surprisal axis, and h(p₁)'s
+        assert 2 <= min(gaps[n]) <= 10 and len(places[n]) == 1
+
+
 def test_another_number_of_outcomes_moves_parts_and_only_two_outcomes_build_anew():
     ee = EntropyExplorer(q=(0.2, 0.3, 0.5))
     for k in (5, 8, 3, 6):

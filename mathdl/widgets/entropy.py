@@ -239,7 +239,8 @@ class EntropyExplorer(tk.Widget):
             scale = totals.xaxis
         # The two axes in the unit: their ticks and labels move, and their grid lines are drawn
         # apart (moving parts under the bars), so a bar that moves leaves the ticks alone. Labels
-        # and titles sit where matplotlib would put them, and it need not measure them.
+        # are placed by hand, so matplotlib need not measure them: an x label where it would put
+        # it, a y label clear of the widest tick labels (so it stays put in every unit).
         pt, grids = fig.dpi_scale_trans, {}
         for axis in (bits.yaxis, scale):
             ax, along = axis.axes, axis.axis_name
