@@ -153,6 +153,28 @@ def test_an_axis_among_the_moving_parts_repaints_its_ticks_labels_and_grid(grid)
         assert right < ax.bbox.x0 + 6
 
 
+def test_change_sets_only_what_differs_so_unchanged_parts_stay_unrepainted():
+    fig = tk.canvas(2, 2)
+    ax = fig.add_subplot()
+    bar, = ax.bar([0], [1.0])
+    line, = ax.plot([0, 1], [0, 1])
+    text = ax.text(0, 0, "a")
+    fig.canvas.draw()
+    bar.set_height(1.0)                      # a plain setter: changed, though the value is not
+    assert bar.stale
+    fig.canvas.draw()
+    for artist, values in ((bar, dict(height=1.0, x=bar.get_x(), visible=True)),
+                           (line, dict(ydata=[0, 1], data=([0, 1], [0, 1]))),
+                           (text, dict(text="a", position=(0, 0)))):
+        tk.change(artist, **values)
+        assert not artist.stale, artist
+    tk.change(bar, height=2.0, visible=True)
+    tk.change(line, ydata=[0, 2])
+    tk.change(text, text="b")
+    assert bar.stale and line.stale and text.stale
+    assert (bar.get_height(), list(line.get_ydata()), text.get_text()) == (2.0, [0, 2], "b")
+
+
 def test_an_action_calls_its_function_and_refreshes():
     w = Bars(h=3.0)
     w.controls["double"].click()

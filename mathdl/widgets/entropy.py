@@ -18,7 +18,6 @@ import math
 import numpy as np
 
 from .. import checks, info
-from ..plotting import BOOK_RC
 from . import toolkit as tk
 from .toolkit import COLORS, fmt
 
@@ -191,7 +190,6 @@ class EntropyExplorer(tk.Widget):
         bits), so it moves nothing: it relabels the axes, which are moving parts here. Another
         number of outcomes shows or hides bars and sets new limits; only two outcomes, where the
         right panel is the binary entropy curve, need a figure of their own."""
-        from matplotlib.collections import LineCollection
         from matplotlib.ticker import MaxNLocator
         from matplotlib.transforms import ScaledTranslation
 
@@ -237,18 +235,13 @@ class EntropyExplorer(tk.Widget):
             totals.set(ylim=(-0.55, 1.75), yticks=[1, 0], yticklabels=["H(p)", "H(p, q)"],
                        title="H(p, q) = H(p) + KL(p ‖ q)\n(KL hatched)")
             scale = totals.xaxis
-        # The two axes in the unit: their ticks and labels move, and their grid lines are drawn
-        # apart (moving parts under the bars), so a bar that moves leaves the ticks alone. Labels
+        # The two axes in the unit relabel as moving parts. No grid lines: the bars and lines
+        # would have to be drawn again under new ones, and the table gives every number. Labels
         # are placed by hand, so matplotlib need not measure them: an x label where it would put
         # it, a y label clear of the widest tick labels (so it stays put in every unit).
-        pt, grids = fig.dpi_scale_trans, {}
-        for axis in (bits.yaxis, scale):
-            ax, along = axis.axes, axis.axis_name
-            ax.grid(False, axis=along)
-            lines = LineCollection([], transform=getattr(ax, f"get_{along}axis_transform")(),
-                                   color=BOOK_RC["grid.color"], lw=BOOK_RC["grid.linewidth"],
-                                   zorder=0.5)
-            grids[axis] = ax.add_collection(lines, autolim=False)
+        pt = fig.dpi_scale_trans
+        for ax in (probs, bits, totals):
+            ax.grid(False)
         for ax in (bits, totals):
             ax.xaxis.set_label_coords(0.5, 0, ax.transAxes + ScaledTranslation(0, -21 / 72, pt))
             ax.yaxis.set_label_coords(0, 0.5, ax.transAxes + ScaledTranslation(-27 / 72, 0, pt))
@@ -262,9 +255,6 @@ class EntropyExplorer(tk.Widget):
             digits = max(len(f"{v:g}".partition(".")[2]) for v in values)
             axis.set_ticks(values / per_bit, [f"{v:.{digits}f}" for v in values])
             axis.set_label_text(label)
-            at = values[1:] / per_bit                   # none at 0, where the spine is
-            grids[axis].set_segments([[(0, v), (1, v)] if axis.axis_name == "y" else
-                                      [(v, 0), (v, 1)] for v in at])
 
         def move():
             k, to_bits = m.outcomes, math.log2(m.base)
@@ -290,35 +280,36 @@ class EntropyExplorer(tk.Widget):
             for bars, values in ((pb, m.p), (qb, q), (sb, s * to_bits),
                                  (sq, q_s * to_bits if has_q else None)):
                 for bar, v in zip(bars[:k], values if values is not None else zeros):
-                    bar.set(height=min(v, top), visible=values is not None)
+                    tk.change(bar, height=min(v, top), visible=values is not None)
             for i, bar in enumerate([*pb[:k], *sb[:k]]):     # p's bars centred when alone
-                bar.set_x(i % k - (0.4 if has_q else 0.2))
+                tk.change(bar, x=i % k - (0.4 if has_q else 0.2))
             both = np.column_stack([s, q_s if has_q else np.zeros(k)]).ravel()   # p₁, q₁, p₂, …
             for j, (text, v) in enumerate(zip(caps, both)):
-                text.set(text=("∞" if math.isinf(v) else fmt(v, 3)) if v * to_bits > top else "",
-                         x=j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0), visible=True)
-            h_line.set_ydata([h * to_bits] * 2)
-            ce_line.set_ydata([ce * to_bits] * 2 if has_q else [0, 0])
-            ce_line.set_visible(has_q)
+                at = j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0)
+                tk.change(text, visible=True, position=(at, 0.97 * top),
+                          text=("∞" if math.isinf(v) else fmt(v, 3)) if v * to_bits > top else "")
+            tk.change(h_line, ydata=[h * to_bits] * 2)
+            tk.change(ce_line, ydata=[ce * to_bits] * 2 if has_q else [0, 0], visible=has_q)
             bits.title.set_text(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
                                 + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
             moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title,
-                     *grids, *grids.values()]
+                     bits.yaxis, scale]
             hb, cb, far = h * to_bits, (ce or 0) * to_bits, 10 * top
             if two:
                 p1 = m.p[0]
                 if has_q:   # H(p, q) is linear in p₁, from -log q₂ at p₁ = 0 to -log q₁ at 1
-                    tangent.set_ydata(np.minimum(q_s[::-1] * to_bits, far))
-                    gap.set_data([p1, p1], [hb, min(cb, far)])
-                    touch.set_data([q[0]], [info.entropy(q, base=2).item()])   # touches at q
+                    tk.change(tangent, ydata=np.minimum(q_s[::-1] * to_bits, far))
+                    tk.change(gap, data=([p1, p1], [hb, min(cb, far)]))
+                    tk.change(touch, data=([q[0]], [info.entropy(q, base=2).item()]))   # at q
                 for line in (tangent, gap, touch):
-                    line.set_visible(has_q)
-                dots.set_data([p1, p1] if has_q else [p1], [hb, min(cb, far)] if has_q else [hb])
+                    tk.change(line, visible=has_q)
+                tk.change(dots, data=([p1, p1], [hb, min(cb, far)]) if has_q else ([p1], [hb]))
                 return moved + [curve, tangent, gap, touch, dots]
             uniform.set_text(f" uniform: {log} {k}")
-            kl_bar.set(x=hb, width=min(kl * to_bits, 2 * right) if has_q else 0, visible=has_q)
-            rows[0].set_width(hb)
-            rows[1].set(width=hb, visible=has_q)
+            tk.change(kl_bar, x=hb, width=min(kl * to_bits, 2 * right) if has_q else 0,
+                      visible=has_q)
+            tk.change(rows[0], width=hb)
+            tk.change(rows[1], width=hb, visible=has_q)
             ends[0].set_text(f"H(p) = {fmt(h, 3)}")
             ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
                              else "no q: press 'compare with q'")

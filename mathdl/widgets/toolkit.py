@@ -60,16 +60,17 @@ as ``step``: ``view.step()`` steps the model, then repaints) and the hooks of :c
 
 **The move protocol.** ``draw(fig)`` builds the whole figure and returns ``move()`` (or nothing:
 then every change draws the figure anew). ``move()`` updates the parts that change and returns
-those artists (one it returns unchanged, say a text given the text it had, is left alone: it is
-not ``stale``). The toolkit keeps a picture of everything else; after a change it repaints only
-the rectangles the returned artists covered before and cover now, drawing the moving parts
-there, in the order a full draw stacks them, over the kept picture (so moving parts lie above
-still ones: a legend that must stay on top belongs among them). ``move`` may return artists it
-has just made (``ax.legend()`` makes a new one each time): they replace those they replaced. An
-axis (``ax.yaxis``) whose ticks move() sets is a moving part like any other; its grid lines are
-then painted over the still parts of its axes, so what they must not cross moves too. An axes
-whose limits change is drawn again at once; a setting not listed in ``moving``, or a still part
-that starts to move, draws the whole figure again.
+those artists (one it returns unchanged, say a text given the text it had, is left alone: it is not
+``stale``; most other setters mark their artist stale whatever the value, hence
+``change(artist, height=h)``, which sets only what differs). The toolkit keeps a picture of
+everything else; after a change it repaints only the rectangles the returned artists covered before
+and cover now, drawing the moving parts there, in the order a full draw stacks them, over the kept
+picture (so moving parts lie above still ones: a legend that must stay on top belongs among them).
+``move`` may return artists it has just made (``ax.legend()`` makes a new one each time): they
+replace those they replaced. An axis (``ax.yaxis``) whose ticks move() sets is a moving part like
+any other; its grid lines are then painted over the still parts of its axes, so what they must not
+cross moves too. An axes whose limits change is drawn again at once; a setting not listed in
+``moving``, or a still part that starts to move, draws the whole figure again.
 """
 
 import base64
@@ -86,7 +87,7 @@ from .. import checks
 from ..plotting import COLORS, canvas
 
 __all__ = ["Widget", "Picture", "canvas", "png_bytes", "on_main_thread", "same_notch",
-           "draw_order", "fmt", "table", "banner", "ipywidgets", "slider", "log_range",
+           "draw_order", "change", "fmt", "table", "banner", "ipywidgets", "slider", "log_range",
            "log_slider", "menu", "button", "toggle", "row", "column", "COLORS", "checks"]
 
 
@@ -155,6 +156,18 @@ def _extent(artist, renderer, height):
     pad = 3 + math.ceil(renderer.points_to_pixels(float(np.max(width, initial=0))))
     return (max(math.floor(height - b.y1) - pad, 0), max(math.floor(b.x0) - pad, 0),
             max(math.ceil(height - b.y0) + pad, 0), max(math.ceil(b.x1) + pad, 0))
+
+
+def change(artist, **values):
+    """Set only the properties whose getter (``get_height()`` for ``height``) gives another
+    value. Any matplotlib setter marks its artist changed (``stale``), even one called with the
+    value it had, and the toolkit repaints every changed part; so a move that sets all its bars
+    each time repaints only those that moved. (Compares numbers, arrays, flags and texts;
+    colours in another spelling count as changed.)"""
+    new = {k: v for k, v in values.items()
+           if not np.array_equal(getattr(artist, f"get_{k}")(), v)}
+    if new:
+        artist.set(**new)
 
 
 class Picture:

@@ -19,7 +19,7 @@ change kind and both axes, whose limits change, are drawn again); the Bayes expl
 specificity slider and pressing "test again" / "start over" (the icons repainted).
 The entropy explorer repaints its bars, lines and labels when a probability slider moves or a
 preset keeps the number of outcomes; its picture is drawn in bits, so a new unit moves nothing
-and only relabels two axes, whose ticks, grid lines and labels are moving parts. Another number
+and only relabels two axes, whose ticks and labels are moving parts. Another number
 of outcomes (3 <-> 4) moves parts too and changes the limits of all three axes, which are drawn
 again; only a change to or from two outcomes, whose right panel is another kind, builds a new
 figure (not measured here).
