@@ -175,6 +175,24 @@ def test_change_sets_only_what_differs_so_unchanged_parts_stay_unrepainted():
     assert (bar.get_height(), list(line.get_ydata()), text.get_text()) == (2.0, [0, 2], "b")
 
 
+def test_pin_labels_puts_them_where_matplotlib_would():
+    """21 pt under the axes is where matplotlib puts an x label under one row of tick labels;
+    a y label goes ``beside`` points left of the axes, and stays there whatever the ticks."""
+    def label_boxes(pin):
+        fig = tk.canvas(3, 3)
+        ax = fig.add_subplot(xlabel="x", ylabel="y", ylim=(0, 1000))
+        fig.subplots_adjust(left=0.3, bottom=0.3)
+        if pin:
+            tk.pin_labels(ax, beside=40)
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        return ax, ax.xaxis.label.get_window_extent(r), ax.yaxis.label.get_window_extent(r)
+    ax, x_auto, _ = label_boxes(False)
+    ax, x_pinned, y_pinned = label_boxes(True)
+    assert x_pinned.bounds == pytest.approx(x_auto.bounds, abs=0.5)
+    assert ax.bbox.x0 - y_pinned.x1 == pytest.approx(40 / 72 * ax.figure.dpi, abs=0.5)
+
+
 def test_an_action_calls_its_function_and_refreshes():
     w = Bars(h=3.0)
     w.controls["double"].click()

@@ -191,7 +191,6 @@ class EntropyExplorer(tk.Widget):
         number of outcomes shows or hides bars and sets new limits; only two outcomes, where the
         right panel is the binary entropy curve, need a figure of their own."""
         from matplotlib.ticker import MaxNLocator
-        from matplotlib.transforms import ScaledTranslation
 
         m, two = self.model, self.model.outcomes == 2
         self._drawn = two                    # two outcomes: another right panel (a new figure)
@@ -239,12 +238,10 @@ class EntropyExplorer(tk.Widget):
         # would have to be drawn again under new ones, and the table gives every number. Labels
         # are placed by hand, so matplotlib need not measure them: an x label where it would put
         # it, a y label clear of the widest tick labels (so it stays put in every unit).
-        pt = fig.dpi_scale_trans
         for ax in (probs, bits, totals):
             ax.grid(False)
         for ax in (bits, totals):
-            ax.xaxis.set_label_coords(0.5, 0, ax.transAxes + ScaledTranslation(0, -21 / 72, pt))
-            ax.yaxis.set_label_coords(0, 0.5, ax.transAxes + ScaledTranslation(-27 / 72, 0, pt))
+            tk.pin_labels(ax, under=21, beside=27)
         shown = {}
 
         def relabel(axis, end, label):
