@@ -137,10 +137,12 @@ def test_the_contract_and_the_static_picture():
     assert data["image/png"] and "application/vnd.jupyter.widget-view+json" in data
     assert data["text/plain"] == "EntropyExplorer: p = (0.5, 0.3, 0.2), H(p) = 1.485 bits"
     assert "H(p)" in ee.panel.value and "1.485" in ee.panel.value
-    probs, bits, totals = ee.figure.axes
+    probs, bits, totals, binary = ee.figure.axes          # the last shown for two outcomes
+    assert totals.get_visible() and not binary.get_visible()
     assert [b.get_height() for b in probs.patches[:3]] == pytest.approx([0.5, 0.3, 0.2])
     assert [b.get_height() for b in bits.patches[:3]] == pytest.approx(ee.surprisal)
-    assert "H(p) = 1.49" in bits.get_title()
+    assert bits.get_title() == "-log pᵢ; dashed: H(p) = Σ pᵢ · (-log pᵢ)\n(no q)"
+    assert "H(p) = 1.49" in [t.get_text() for t in totals.texts]
 
 
 @pytest.mark.parametrize("values", [dict(p=(0.1, 0.6, 0.3)), dict(q=(0.2, 0.3, 0.5)),
@@ -172,24 +174,25 @@ def test_moves_repaint_without_rebuilding_and_match_a_full_draw():
         assert ee.figure.axes[1].get_ylabel() == f"surprisal ({unit})"
         assert ee.figure.axes[2].get_xlabel() == unit
     assert ee.picture.builds == 1
-    ee.set(p=(1, 2), q=None)                        # two outcomes: a new figure
-    assert ee.picture.builds == 2 and ee.q is None
-    ee.set(base="e", q=(0.3, 0.7))                  # the binary curve in nats, no rebuild
+    ee.set(p=(1, 2), q=None)                        # two outcomes: the binary entropy curve
+    np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))     # in the totals'
+    ee.set(base="e", q=(0.3, 0.7))                  # place, in nats: still no new figure
     np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
-    curve = ee.figure.axes[2].get_lines()[0]
+    curve = ee.figure.axes[3].get_lines()[0]
     assert max(curve.get_ydata()) == pytest.approx(1.0)            # drawn in bits: 1 bit,
-    assert reads_in_unit(ee.figure.axes[2].yaxis, ee.base)          # read as ln 2 nats
-    assert ee.figure.axes[2].get_ylabel() == "nats" and ee.picture.builds == 2
+    assert reads_in_unit(ee.figure.axes[3].yaxis, ee.base)          # read as ln 2 nats
+    assert ee.figure.axes[3].get_ylabel() == "nats" and ee.picture.builds == 1
 
 
-def reads_in_unit(axis, base):
-    """True when an axis drawn in bits is labelled in the unit of ``base``: a tick at t bits
-    reads t · log_base(2), from 0 in equal steps of 1, 2 or 5 times a power of ten."""
+def reads_in_unit(axis, base, size=1.0):
+    """True when an axis drawn in units of ``size`` bits is labelled in the unit of ``base``: a
+    tick at t reads t · size · log_base(2), from 0 in equal steps of 1, 2 or 5 times a power of
+    ten."""
     ticks = axis.get_majorticklocs()
     labels = np.array([float(t.get_text()) for t in axis.get_ticklabels()])
     step = np.diff(labels)
     mantissa = step[0] / 10 ** np.floor(np.log10(step[0]))
-    return (np.allclose(labels, ticks * math.log(2, base)) and labels[0] == 0
+    return (np.allclose(labels, ticks * size * math.log(2, base)) and labels[0] == 0
             and len(labels) >= 3 and np.allclose(step, step[0])
             and min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-9)
 
@@ -203,9 +206,11 @@ def test_axis_labels_placed_by_hand_clear_the_tick_labels_in_every_unit(p):
     for base in (2, "e", 10):
         ee.set(base=base)
         renderer = ee.figure.canvas.get_renderer()
-        for n, ax in enumerate(ee.figure.axes[1:]):
+        for n, ax in enumerate(ax for ax in ee.figure.axes[1:] if ax.get_visible()):
             ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
-            label = ax.xaxis.label.get_window_extent(renderer)
+            label = (ax.xaxis.label if ax.get_xlabel() else     # or a still text under the
+                     next(t for t in ax.texts if t.get_text() == "outcome i"))   # moving axis
+            label = label.get_window_extent(renderer)
             assert 2 <= min(t.y0 for t in ticks) - label.y1 <= 10
             if ax.get_ylabel():
                 ticks = [t.get_window_extent(renderer) for t in ax.get_yticklabels()]
@@ -216,23 +221,53 @@ def test_axis_labels_placed_by_hand_clear_the_tick_labels_in_every_unit(p):
         assert 2 <= min(gaps[n]) <= 10 and len(places[n]) == 1
 
 
-def test_another_number_of_outcomes_moves_parts_and_only_two_outcomes_build_anew():
+def test_another_number_of_outcomes_moves_parts_and_builds_no_new_figure():
+    """No axes changes its limits: outcome i sits in the middle of [i/K, (i+1)/K], the totals'
+    axis counts in units of log K (log K at 1), and with two outcomes the binary entropy curve
+    is shown in the totals' place."""
     ee = EntropyExplorer(q=(0.2, 0.3, 0.5))
-    for k in (5, 8, 3, 6):
+    for k in (5, 8, 2, 3, 6, 2, 4):
         ee.controls["outcomes"].value = k
-        assert ee.outcomes == k and len(ee.q) == k and ee.picture.builds == 1
+        assert ee.outcomes == k and len(ee.q) == k
         np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
-        probs, bits, totals = ee.figure.axes
-        assert sum(b.get_visible() for b in probs.patches) == 2 * k      # p's and q's bars
-        assert [t.get_text() for t in bits.get_xticklabels()] == [str(i + 1) for i in range(k)]
-        assert probs.get_xlim() == bits.get_xlim() == (-0.6, k - 0.4)
-        assert totals.get_xlim()[1] == pytest.approx(2.2 * math.log2(k))
-        assert totals.get_lines()[0].get_xdata()[0] == pytest.approx(math.log2(k))   # log K
-    ee.controls["outcomes"].value = 2               # the binary entropy curve: a new figure
-    assert ee.picture.builds == 2 and len(ee.figure.axes[2].get_lines()) == 5
-    ee.controls["outcomes"].value = 4               # and back to the stacked bars
-    assert ee.picture.builds == 3
-    np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
+        probs, bits, totals, binary = ee.figure.axes
+        assert totals.get_visible() == (k > 2) and binary.get_visible() == (k == 2)
+        assert probs.get_xlim() == bits.get_xlim() == (0, 1) and totals.get_xlim() == (0, 2.2)
+        for ax in (probs, bits):                     # p's bar and q's meet on each tick
+            shown = [b for b in ax.patches if b.get_visible()]
+            p_bars, q_bars = shown[:k], shown[k:]
+            assert len(q_bars) == k
+            np.testing.assert_allclose([b.get_x() + b.get_width() for b in p_bars],
+                                       (np.arange(k) + 0.5) / k)
+            np.testing.assert_allclose([b.get_x() for b in q_bars], ax.get_xticks())
+            np.testing.assert_allclose(ax.get_xticks(), (np.arange(k) + 0.5) / k)
+            assert [t.get_text() for t in ax.get_xticklabels()] == [str(i + 1) for i in range(k)]
+        if k > 2:
+            assert totals.patches[0].get_width() * math.log2(k) == pytest.approx(ee.entropy)
+            assert reads_in_unit(totals.xaxis, ee.base, math.log2(k))
+            assert totals.texts[-1].get_text() == f" uniform: log₂ {k}"
+    assert ee.picture.builds == 1
+
+
+def test_a_probability_slider_repaints_the_bars_but_not_the_outcome_axes(monkeypatch):
+    """The outcome axes have no tick marks, so the bars' feet stay clear of them: a slider move
+    repaints bars, lines and texts, and the axes only when the number of outcomes (or the unit)
+    changes."""
+    from matplotlib.axis import Axis
+    ee = EntropyExplorer(q=(0.2, 0.3, 0.5))
+    drawn, draw = [], Axis.draw
+    monkeypatch.setattr(Axis, "draw", lambda axis, renderer: (drawn.append(axis),
+                                                               draw(axis, renderer)))
+    for value in (0.2, 0.7, 0.05):
+        ee.controls["p1"].value = value
+        np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
+        drawn.clear()
+        ee.controls["p2"].value = value / 2
+        probs, bits = ee.figure.axes[:2]             # (the full draw made new ones)
+        assert drawn == []                           # no tick marks on the surprisal axis
+                                                     # either: the lines' ends stay clear
+    ee.controls["outcomes"].value = 4
+    assert probs.xaxis in drawn and bits.xaxis in drawn
 
 
 @pytest.mark.parametrize("p", [(0.5, 0.3, 0.2), (0.9, 0.1), (0.125,) * 8])
@@ -240,18 +275,19 @@ def test_a_new_unit_moves_nothing_but_relabels_the_axes(p):
     """The picture is drawn in bits; 1 nat = 1/ln 2 bits, so another unit keeps every bar and
     line where it is and relabels the surprisal axis and the totals' axis."""
     ee = EntropyExplorer(p=p, q=np.full(len(p), 1 / len(p)))
-    bits, totals = ee.figure.axes[1:]
-    scale = totals.yaxis if len(p) == 2 else totals.xaxis
+    bits, totals, binary = ee.figure.axes[1:]
+    scale, size = (binary.yaxis, 1) if len(p) == 2 else (totals.xaxis, math.log2(len(p)))
     def drawn():                                    # every bar's box and line's points
-        return np.concatenate([*(b.get_bbox().bounds for ax in (bits, totals) for b in ax.patches),
-                               *(np.ravel(line.get_xydata()) for ax in (bits, totals)
+        panels = (bits, totals, binary)
+        return np.concatenate([*(b.get_bbox().bounds for ax in panels for b in ax.patches),
+                               *(np.ravel(line.get_xydata()) for ax in panels
                                  for line in ax.lines)])
     before = drawn()
     for base in ("e", 10, 2):
         ee.set(base=base)
         np.testing.assert_allclose(drawn(), before, rtol=1e-12, atol=1e-12)
         assert bits.get_ylim() == (0, 7)                            # 7 bits, in any unit
-        assert reads_in_unit(bits.yaxis, ee.base) and reads_in_unit(scale, ee.base)
+        assert reads_in_unit(bits.yaxis, ee.base) and reads_in_unit(scale, ee.base, size)
         assert float(bits.get_yticklabels()[-1].get_text()) <= 7 * math.log(2, ee.base) + 1e-9
     assert [t.get_text() for t in bits.get_yticklabels()] == ["0", "2", "4", "6"]
     assert ee.picture.builds == 1
@@ -259,7 +295,7 @@ def test_a_new_unit_moves_nothing_but_relabels_the_axes(p):
 
 def test_two_outcomes_mark_p_on_the_binary_entropy_curve_and_q_on_its_tangent():
     ee = EntropyExplorer(p=(0.9, 0.1), q=(0.6, 0.4))
-    curve_axes = ee.figure.axes[2]
+    curve_axes = ee.figure.axes[3]
     curve, tangent, gap, dots, touch = curve_axes.get_lines()
     t, h = curve.get_data()
     assert h[np.argmax(h)] == pytest.approx(1.0) and t[np.argmax(h)] == pytest.approx(0.5)
@@ -278,15 +314,15 @@ def test_two_outcomes_mark_p_on_the_binary_entropy_curve_and_q_on_its_tangent():
     assert len(dots.get_xdata()) == 1
     assert not any(b.get_visible() for b in ee.figure.axes[0].patches[2:])   # no q bars
     centres = [b.get_x() + b.get_width() / 2 for b in ee.figure.axes[0].patches[:2]]
-    assert centres == pytest.approx([0, 1]) and ee.figure.axes[0].get_title() == "pᵢ"
+    assert centres == pytest.approx([0.25, 0.75]) and ee.figure.axes[0].get_title() == "pᵢ"
 
 
 def test_the_totals_bar_stacks_kl_on_the_entropy():
     ee = EntropyExplorer(q=(0.2, 0.3, 0.5))
-    h_row, h_part, kl_part = ee.figure.axes[2].patches
-    assert h_row.get_width() == pytest.approx(ee.entropy) == h_part.get_width()
-    assert kl_part.get_x() == pytest.approx(ee.entropy)
-    assert kl_part.get_width() == pytest.approx(ee.kl)
+    h_row, h_part, kl_part = ee.figure.axes[2].patches   # in units of log 3 bits
+    assert h_row.get_width() == pytest.approx(ee.entropy / math.log2(3)) == h_part.get_width()
+    assert kl_part.get_x() == pytest.approx(ee.entropy / math.log2(3))
+    assert kl_part.get_width() == pytest.approx(ee.kl / math.log2(3))
     assert "1.88 = 1.49 + KL 0.397" in [t.get_text() for t in ee.figure.axes[2].texts]
     ee.set(q=None)
     assert h_row.get_visible() and not h_part.get_visible() and not kl_part.get_visible()
@@ -296,13 +332,18 @@ def test_the_totals_bar_stacks_kl_on_the_entropy():
 def test_surprisals_beyond_the_axis_are_written_at_its_top():
     ee = EntropyExplorer(p=(1, 0, 0))                   # outcomes 2 and 3: infinite surprisal
     bits = ee.figure.axes[1]
-    shown = [(t.get_text(), *t.get_position()) for t in bits.texts if t.get_text()]
-    assert shown == [("∞", 1, 0.97 * 7), ("∞", 2, 0.97 * 7)]   # over p's bars, under 7 bits
-    assert all(t.get_bbox_patch().get_facecolor() == (1, 1, 1, 1) for t in bits.texts)
+    caps = [t for t in bits.texts if t.get_bbox_patch()]      # on white, over the bars
+    assert len(caps) == 16 and all(t.get_bbox_patch().get_facecolor() == (1, 1, 1, 1)
+                                   for t in caps)
+    shown = [(t.get_text(), *t.get_position()) for t in caps if t.get_text()]
+    ticks = bits.get_xticks()                       # outcome i's tick at (i + 0.5) / 3
+    assert shown == [("∞", pytest.approx(ticks[1]), 0.97 * 7),   # over p's bars, under 7 bits
+                     ("∞", pytest.approx(ticks[2]), 0.97 * 7)]
     ee.set(q=(0.98, 0.01, 0.01), base="e")              # -ln 0.01 = 4.6 nats is below the top
-    shown = [(t.get_text(), *t.get_position()) for t in bits.texts if t.get_text()]
-    assert shown == [("∞", 0.8, pytest.approx(0.97 * 7)), ("∞", 1.8, pytest.approx(
-        0.97 * 7))] and bits.get_ylim()[1] == 7                 # 7 bits = 4.85 nats
+    shown = [(t.get_text(), *t.get_position()) for t in caps if t.get_text()]
+    assert shown == [("∞", pytest.approx(ticks[1] - 0.2 / 3), pytest.approx(0.97 * 7)),
+                     ("∞", pytest.approx(ticks[2] - 0.2 / 3), pytest.approx(0.97 * 7))]
+    assert bits.get_ylim()[1] == 7                              # 7 bits = 4.85 nats
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

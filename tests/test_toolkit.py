@@ -2,6 +2,7 @@
 pixels of a full draw, controls run through the model's checks, and models need no matplotlib."""
 
 import io
+import math
 import re
 import subprocess
 import sys
@@ -151,6 +152,77 @@ def test_an_axis_among_the_moving_parts_repaints_its_ticks_labels_and_grid(grid)
         assert right >= ax.bbox.x1
     else:                                                           # only what is beside
         assert right < ax.bbox.x0 + 6
+
+
+class Panels(tk.Widget):
+    """A bar whose axes rescale by decades, and two panels in one place, one shown at a time: a
+    line (a still diagonal under a moving one) from h = 50 up, a note below it."""
+
+    size, tight, moving = (5, 2.5), False, ("h",)
+
+    def __init__(self, h=1.0):
+        model = type("Model", (), {})()
+        model.h = h
+
+        def set_h(h):
+            model.h = checks.number("h", h, low=0.1, high=1000)
+        model.set = set_h
+        super().__init__(model, settings={"h": tk.slider(0.1, 1000, 0.1, "h", value=h)})
+
+    def draw(self, fig):
+        fig.subplots_adjust(left=0.12, right=0.97, bottom=0.15, top=0.9, wspace=0.3)
+        ax = fig.add_subplot(1, 2, 1)
+        curve, note = fig.add_subplot(1, 2, 2), fig.add_subplot(1, 2, 2)   # the same place
+        bar = ax.bar([0], [self.model.h])[0]
+        curve.plot([0, 1], [0, 1000], color="0.6", lw=3)
+        line, = curve.plot([0, 1], [0, 0], lw=2)
+        curve.set(xlim=(0, 1), ylim=(0, 1000))
+        note.text(0.5, 0.5, "h < 50: no line", ha="center")
+
+        def move():
+            h = self.model.h
+            bar.set_height(h)
+            ax.set_ylim(0, 10 ** np.ceil(np.log10(h)))
+            curve.set_visible(h >= 50)
+            note.set_visible(h < 50)
+            line.set_ydata([0, h])
+            return [bar, line]
+        return move
+
+
+def test_axes_shown_hidden_or_rescaled_in_turn_repaint_as_a_full_draw():
+    """Showing or hiding an axes draws it again, without the moving parts of a hidden one; and
+    the picture of the rest kept for one axes is dropped once another is drawn again (else the
+    bar's axes rescaling at h = 200 would bring back the note hidden at h = 60)."""
+    from matplotlib.colors import to_rgb
+    w = Panels(h=2.0)
+    for h in (20.0, 60.0, 200.0, 30.0, 3.0, 70.0, 700.0):
+        w.set(h=h)
+        shown = pixels(w.picture.png)
+        np.testing.assert_array_equal(shown, pixels(Panels(h=h).picture.png))
+        curve, note = w.figure.axes[1:]
+        assert curve.get_visible() == (h >= 50) != note.get_visible()
+        x0, y0, x1, y1 = (round(v) for v in curve.bbox.extents)
+        line = np.round(np.array(to_rgb(curve.lines[1].get_color())) * 255)
+        seen = (shown[len(shown) - y1:len(shown) - y0, x0:x1] == line).all(axis=-1).any()
+        assert seen == (h >= 50)                     # the line of a hidden axes is not painted
+    assert w.picture.builds == 1 and w.picture.paints == 7
+
+
+def test_a_bar_on_the_axis_leaves_an_axis_without_tick_marks_alone():
+    """A clipped part paints only inside its clip box, and an axis without tick marks only its
+    labels, beside the axes: a bar standing on the x axis can move without repainting it."""
+    fig = tk.canvas(3, 3)
+    ax = fig.add_subplot(xlim=(0, 1), ylim=(0, 1))
+    bar, = ax.bar([0.5], [0.5], 0.3, lw=2, edgecolor="k")
+    ax.tick_params(axis="x", bottom=False)
+    ax.grid(False)                                           # (grid lines would be inside)
+    fig.canvas.draw()
+    renderer, height = fig.canvas.get_renderer(), fig.bbox.height
+    bar_rows, axis_rows = (tk._extent(a, renderer, height)[::2] for a in (bar, ax.xaxis))
+    assert bar_rows[1] <= math.ceil(height - ax.bbox.y0) <= axis_rows[0]   # the axes' bottom
+    ax.tick_params(axis="x", bottom=True)                    # tick marks start on the spine:
+    assert tk._extent(ax.xaxis, renderer, height)[0] < bar_rows[1]     # then they overlap
 
 
 def test_change_sets_only_what_differs_so_unchanged_parts_stay_unrepainted():

@@ -109,7 +109,7 @@ class EntropyModel:
 class EntropyExplorer(tk.Widget):
     """Set p (and q) with sliders or presets; read surprisals, H(p), H(p, q) and KL(p ‖ q)."""
 
-    size, moving = (10.0, 3.4), ("p", "q", "base")   # to or from two outcomes: a new figure
+    size, tight, moving = (10.0, 3.4), False, ("p", "q", "base")   # draw() sets the margins
 
     def __init__(self, p=(0.5, 0.3, 0.2), q=None, base=2):
         model = EntropyModel(p, q, base)
@@ -125,7 +125,6 @@ class EntropyExplorer(tk.Widget):
             control = tk.slider(0.0, 1.0, 0.01, f"{which}{i + 1}")
             control.layout.width = "260px"
             actions[f"{which}{i + 1}"] = (control, self._slide(which, i))
-        self._drawn = None
         super().__init__(model, settings={"base": tk.menu(bases, "unit")}, actions=actions)
 
     # -- what the controls do --
@@ -158,9 +157,6 @@ class EntropyExplorer(tk.Widget):
         self.model.set(**values)
         self.refresh()
 
-    def refresh(self, rebuild=False):
-        super().refresh(rebuild or self._drawn != (self.outcomes == 2))
-
     def update_controls(self):
         m, c = self.model, self.controls
         c["outcomes"].value, c["compare with q"].value = m.outcomes, m.q is not None
@@ -186,111 +182,114 @@ class EntropyExplorer(tk.Widget):
 
     # -- the picture --
     def draw(self, fig):
-        """Three panels, drawn in bits. Another unit is only a change of scale (1 nat = 1/ln 2
-        bits), so it moves nothing: it relabels the axes, which are moving parts here. Another
-        number of outcomes shows or hides bars and sets new limits; only two outcomes, where the
-        right panel is the binary entropy curve, need a figure of their own."""
+        """Three panels, drawn in bits, whose axes never change their limits: the outcome axes
+        run from 0 to 1 (outcome i in the middle of [i/k, (i+1)/k]) and the totals' axis in units
+        of log K, so another number of outcomes K moves bars and relabels axes (moving parts
+        here), and so does another unit, a change of scale (1 nat = 1/ln 2 bits). With two
+        outcomes the binary entropy curve is shown in the totals' place instead."""
         from matplotlib.ticker import MaxNLocator
 
-        m, two = self.model, self.model.outcomes == 2
-        self._drawn = two                    # two outcomes: another right panel (a new figure)
-        slots = 2 if two else MAX_OUTCOMES   # a bar for each outcome there can be, past k hidden
-        x, zeros, top = np.arange(slots), np.zeros(slots), 7.0   # the surprisal axis: 7 bits
+        m, n, top, wide = self.model, MAX_OUTCOMES, 7.0, 2.2   # 7 bits; log K at 1 of 2.2
+        fig.subplots_adjust(left=0.067, right=0.974, bottom=0.172, top=0.838, wspace=0.278)
         probs, bits, totals = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.1, 1.1]})
+        binary = fig.add_subplot(totals.get_subplotspec())     # in the same place, for K = 2
         hatch = dict(facecolor="white", edgecolor=Q_COLOR, hatch="///", lw=1)
-        pb = probs.bar(x - 0.2, zeros, 0.4, color=COLORS["value"])
-        qb = probs.bar(x + 0.2, zeros, 0.4, **hatch)
-        sb = bits.bar(x - 0.2, zeros, 0.4, color=COLORS["value"])
-        sq = bits.bar(x + 0.2, zeros, 0.4, **hatch)
-        probs.set(ylim=(0, 1.05), ylabel="probability")
-        bits.set_ylim(0, top)
+        # a bar for each outcome there can be (those past K hidden), p's solid and q's hatched
+        pb, sb = (ax.bar(np.zeros(n), np.zeros(n), 0, align="edge", color=COLORS["value"])
+                  for ax in (probs, bits))
+        qb, sq = (ax.bar(np.zeros(n), np.zeros(n), 0, align="edge", **hatch)
+                  for ax in (probs, bits))
+        probs.set(xlim=(0, 1), ylim=(0, 1.05), ylabel="probability")
+        bits.set(xlim=(0, 1), ylim=(0, top))
+        # The outcome axes move (their ticks) but draw no tick marks, so the bars' feet stay
+        # clear of them, and their label is a still text where matplotlib would put it. The
+        # surprisal axis has no tick marks either: the lines' ends stay clear of it.
+        bits.tick_params(axis="y", left=False)
         for ax in (probs, bits):
-            ax.set_xlabel("outcome i")
+            ax.tick_params(axis="x", bottom=False)
+            ax.annotate("outcome i", (0.5, 0), (0, -21), "axes fraction", "offset points",
+                        ha="center", va="top")
             ax.set_title(" ", y=1.0)        # placed by hand: move() writes the text
         h_line = bits.axhline(0, color=COLORS["text"], ls="--", lw=1.5)
         ce_line = bits.axhline(0, color=Q_COLOR, ls=":", lw=2.5)
-        caps = [bits.text(j + d, 0.97 * top, "", ha="center", va="top", fontsize=9,  # values
-                          bbox=dict(facecolor="white", edgecolor="none", pad=1))  # off the top
-                for j in range(slots) for d in (-0.2, 0.2)]
-        if two:
-            t = np.linspace(0, 1, 201)
-            h2 = info.entropy(np.stack([t, 1 - t], axis=1), base=2).numpy()
-            curve, = totals.plot(t, h2, color=COLORS["value"])
-            tangent, = totals.plot([0, 1], [0, 0], ":", color=Q_COLOR, lw=2.5)
-            gap, = totals.plot([0, 0], [0, 0], color=KL_COLOR, lw=3, solid_capstyle="butt")
-            dots, = totals.plot([], [], "o", color=COLORS["text"], ms=6)
-            touch, = totals.plot([], [], "o", mfc="white", mec=Q_COLOR, mew=2, ms=7)
-            totals.set(xlim=(0, 1), ylim=(0, 2), xlabel="p₁", title="binary entropy h(p₁) "
-                       "(solid); dotted:\nH(p, q) for this q; the bar between = KL")
-            scale = totals.yaxis                         # the axis in the unit
-        else:
-            rows = totals.barh([1, 0], [0, 0], 0.5, color=COLORS["value"])
-            kl_bar = totals.barh([0], [0], 0.5, facecolor="white", edgecolor=KL_COLOR,
-                                 hatch="\\\\\\", lw=1)[0]
-            ends = [totals.text(0, y, "", va="center", fontsize=9, bbox=dict(
-                facecolor="white", edgecolor="none", pad=1)) for y in (1.45, 0.45)]   # over log K
-            largest = totals.axvline(0, color=COLORS["muted"], ls="-.", lw=1.2)
-            uniform = totals.text(0, -0.42, "", color=COLORS["muted"], fontsize=8, va="center")
-            totals.set(ylim=(-0.55, 1.75), yticks=[1, 0], yticklabels=["H(p)", "H(p, q)"],
-                       title="H(p, q) = H(p) + KL(p ‖ q)\n(KL hatched)")
-            scale = totals.xaxis
-        # The two axes in the unit relabel as moving parts. No grid lines: the bars and lines
-        # would have to be drawn again under new ones, and the table gives every number. Labels
-        # are placed by hand, so matplotlib need not measure them: an x label where it would put
-        # it, a y label clear of the widest tick labels (so it stays put in every unit).
-        for ax in (probs, bits, totals):
+        caps = [bits.text(0, 0.97 * top, "", ha="center", va="top", fontsize=9,  # values off
+                          bbox=dict(facecolor="white", edgecolor="none", pad=1))   # the top
+                for _ in range(2 * n)]
+        rows = totals.barh([1, 0], [0, 0], 0.5, color=COLORS["value"])
+        kl_bar = totals.barh([0], [0], 0.5, facecolor="white", edgecolor=KL_COLOR,
+                             hatch="\\\\\\", lw=1)[0]
+        ends = [totals.text(0.02 * wide, y, "", va="center", fontsize=9, bbox=dict(
+            facecolor="white", edgecolor="none", pad=1)) for y in (1.45, 0.45)]   # over log K
+        totals.axvline(1, color=COLORS["muted"], ls="-.", lw=1.2)          # log K
+        uniform = totals.text(1, -0.42, "", color=COLORS["muted"], fontsize=8, va="center")
+        totals.set(xlim=(0, wide), ylim=(-0.55, 1.75), yticks=[1, 0],
+                   yticklabels=["H(p)", "H(p, q)"], title="H(p, q) = H(p) + KL(p ‖ q)\n"
+                   "(KL hatched)")
+        t = np.linspace(0, 1, 201)
+        binary.plot(t, info.entropy(np.stack([t, 1 - t], axis=1), base=2).numpy(),
+                    color=COLORS["value"])
+        tangent, = binary.plot([0, 1], [0, 0], ":", color=Q_COLOR, lw=2.5)
+        gap, = binary.plot([0, 0], [0, 0], color=KL_COLOR, lw=3, solid_capstyle="butt")
+        dots, = binary.plot([], [], "o", color=COLORS["text"], ms=6)
+        touch, = binary.plot([], [], "o", mfc="white", mec=Q_COLOR, mew=2, ms=7)
+        binary.set(xlim=(0, 1), ylim=(0, 2), xlabel="p₁", title="binary entropy h(p₁) (solid); "
+                   "dotted:\nH(p, q) for this q; the bar between = KL")
+        # No grid lines: the bars and lines would have to be drawn again under new ones, and the
+        # table gives every number. Axis labels are placed by hand, so matplotlib need not
+        # measure them: an x label where it would put it, a y label clear of the widest tick
+        # labels (so it stays put in every unit).
+        for ax in (probs, bits, totals, binary):
             ax.grid(False)
-        for ax in (bits, totals):
+        for ax in (bits, totals, binary):
             tk.pin_labels(ax, under=21, beside=27)
         shown = {}
 
-        def relabel(axis, end, label):
-            """Ticks at round numbers of the unit on an axis that runs from 0 to ``end`` bits."""
-            per_bit = math.log(2, m.base)
-            values = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(0, end * per_bit)
-            values = values[(values >= 0) & (values <= end * per_bit * (1 + 1e-9))]
+        def relabel(axis, end, label, size=1.0):
+            """Ticks at round numbers of the unit on an axis from 0 to ``end``, each of whose
+            units is ``size`` bits."""
+            per = size * math.log(2, m.base)             # the reader's unit per axis unit
+            values = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(0, end * per)
+            values = values[(values >= 0) & (values <= end * per * (1 + 1e-9))]
             digits = max(len(f"{v:g}".partition(".")[2]) for v in values)
-            axis.set_ticks(values / per_bit, [f"{v:.{digits}f}" for v in values])
+            axis.set_ticks(values / per, [f"{v:.{digits}f}" for v in values])
             axis.set_label_text(label)
 
         def move():
-            k, to_bits = m.outcomes, math.log2(m.base)
+            k, two, to_bits = m.outcomes, m.outcomes == 2, math.log2(m.base)
             s, q, q_s, has_q = m.surprisal, m.q, m.q_surprisal, m.q is not None
             h, ce, kl = m.entropy, m.cross_entropy, m.kl
             unit, log = BASES[m.base]
-            right = 2 if two else 2.2 * math.log2(k)     # where the unit axis ends, in bits
-            if shown.get("scale") != (m.base, k):        # another unit, or number of outcomes
-                shown["scale"] = (m.base, k)
-                for ax in (probs, bits):                 # new limits: the toolkit redraws them
-                    ax.set(xlim=(-0.6, k - 0.4), xticks=range(k), xticklabels=range(1, k + 1))
-                if not two:                              # log K, and room for the texts
-                    totals.set_xlim(0, right)
-                    largest.set_xdata([math.log2(k)] * 2)
-                    uniform.set_x(math.log2(k))
-                    for text in ends:
-                        text.set_x(0.02 * right)
+            centre, w = (np.arange(n) + 0.5) / k, 0.4 / k   # each outcome's place, a bar's width
+            if shown.get("unit") != m.base:
                 relabel(bits.yaxis, top, f"surprisal ({unit})")
-                relabel(scale, right, unit)
+                relabel(binary.yaxis, 2, unit)
+            if shown.get("scale") != (m.base, k):        # the totals' axis: log K bits a unit
+                relabel(totals.xaxis, wide, unit, math.log2(k))
+            if shown.get("outcomes") != k:
+                for ax in (probs, bits):
+                    ax.set_xticks(centre[:k], range(1, k + 1))
+                totals.set_visible(not two)
+                binary.set_visible(two)
                 for part in [*pb[k:], *qb[k:], *sb[k:], *sq[k:], *caps[2 * k:]]:
-                    part.set_visible(False)              # outcomes past k
+                    part.set_visible(False)              # outcomes past K
+            shown.update(unit=m.base, scale=(m.base, k), outcomes=k)
             probs.title.set_text("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")
-            for bars, values in ((pb, m.p), (qb, q), (sb, s * to_bits),
-                                 (sq, q_s * to_bits if has_q else None)):
-                for bar, v in zip(bars[:k], values if values is not None else zeros):
-                    tk.change(bar, height=min(v, top), visible=values is not None)
-            for i, bar in enumerate([*pb[:k], *sb[:k]]):     # p's bars centred when alone
-                tk.change(bar, x=i % k - (0.4 if has_q else 0.2))
+            left = centre - (w if has_q else w / 2)      # p's bars centred when alone
+            for bars, values, x in ((pb, m.p, left), (qb, q, centre), (sb, s * to_bits, left),
+                                    (sq, q_s * to_bits if has_q else None, centre)):
+                for i, bar in enumerate(bars[:k]):
+                    tk.change(bar, x=x[i], width=w, visible=values is not None,
+                              height=0 if values is None else min(values[i], top))
             both = np.column_stack([s, q_s if has_q else np.zeros(k)]).ravel()   # p₁, q₁, p₂, …
             for j, (text, v) in enumerate(zip(caps, both)):
-                at = j // 2 + (0.2 if j % 2 else -0.2 if has_q else 0)
+                at = (left if j % 2 == 0 else centre)[j // 2] + w / 2
                 tk.change(text, visible=True, position=(at, 0.97 * top),
                           text=("∞" if math.isinf(v) else fmt(v, 3)) if v * to_bits > top else "")
             tk.change(h_line, ydata=[h * to_bits] * 2)
             tk.change(ce_line, ydata=[ce * to_bits] * 2 if has_q else [0, 0], visible=has_q)
-            bits.title.set_text(f"-{log} pᵢ; dashed: H(p) = {fmt(h, 3)}\n"
-                                + (f"dotted: H(p, q) = {fmt(ce, 3)}" if has_q else "(no q)"))
-            moved = [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title,
-                     bits.yaxis, scale]
+            # the formulas, in any unit (the numbers are on the right and in the table)
+            bits.title.set_text("-log pᵢ; dashed: H(p) = Σ pᵢ · (-log pᵢ)\n"
+                                + ("dotted: H(p, q) = Σ pᵢ · (-log qᵢ)" if has_q else "(no q)"))
             hb, cb, far = h * to_bits, (ce or 0) * to_bits, 10 * top
             if two:
                 p1 = m.p[0]
@@ -301,16 +300,19 @@ class EntropyExplorer(tk.Widget):
                 for line in (tangent, gap, touch):
                     tk.change(line, visible=has_q)
                 tk.change(dots, data=([p1, p1], [hb, min(cb, far)]) if has_q else ([p1], [hb]))
-                return moved + [curve, tangent, gap, touch, dots]
-            uniform.set_text(f" uniform: {log} {k}")
-            tk.change(kl_bar, x=hb, width=min(kl * to_bits, 2 * right) if has_q else 0,
-                      visible=has_q)
-            tk.change(rows[0], width=hb)
-            tk.change(rows[1], width=hb, visible=has_q)
-            ends[0].set_text(f"H(p) = {fmt(h, 3)}")
-            ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
-                             else "no q: press 'compare with q'")
-            return moved + [*rows, kl_bar, *ends, largest, uniform]
+            else:                                        # in units of log K
+                lk = math.log2(k)
+                uniform.set_text(f" uniform: {log} {k}")
+                tk.change(kl_bar, x=hb / lk, visible=has_q,
+                          width=min(kl * to_bits / lk, 2 * wide) if has_q else 0)
+                tk.change(rows[0], width=hb / lk)
+                tk.change(rows[1], width=hb / lk, visible=has_q)
+                ends[0].set_text(f"H(p) = {fmt(h, 3)}")
+                ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
+                                 else "no q: press 'compare with q'")
+            return [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title,
+                    probs.xaxis, bits.xaxis, bits.yaxis, totals.xaxis, binary.yaxis, *rows,
+                    kl_bar, *ends, uniform, tangent, gap, touch, dots]
         return move
 
     def warning(self):

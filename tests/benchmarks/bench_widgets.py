@@ -19,10 +19,10 @@ change kind and both axes, whose limits change, are drawn again); the Bayes expl
 specificity slider and pressing "test again" / "start over" (the icons repainted).
 The entropy explorer repaints its bars, lines and labels when a probability slider moves or a
 preset keeps the number of outcomes; its picture is drawn in bits, so a new unit moves nothing
-and only relabels two axes, whose ticks and labels are moving parts. Another number
-of outcomes (3 <-> 4) moves parts too and changes the limits of all three axes, which are drawn
-again; only a change to or from two outcomes, whose right panel is another kind, builds a new
-figure (not measured here).
+and only relabels two axes, whose ticks and labels are moving parts. No axes of it ever changes
+its limits: another number of outcomes (3 <-> 4) moves bars and relabels axes, and a change to or
+from two outcomes also shows the binary entropy panel in the totals' place (or hides it), which the
+toolkit draws again.
 """
 
 import statistics
@@ -142,6 +142,10 @@ def main(rounds=25):
 
     def entropy_outcomes():
         entropy_k.controls["outcomes"].value = 4 if entropy_k.outcomes == 3 else 3
+    entropy_2 = EntropyExplorer(p=(0.5, 0.3, 0.2), q=(0.2, 0.3, 0.5))
+
+    def entropy_two():
+        entropy_2.controls["outcomes"].value = 2 if entropy_2.outcomes == 3 else 3
 
     cases = {"explorer: step + repaint (3 optimizers, Rosenbrock)": (None, gd.step),
              "explorer: step + repaint, loss axes changed": (lambda: axes.model.reset() or
@@ -162,7 +166,8 @@ def main(rounds=25):
              "entropy explorer: p slider moved (with q)": (None, entropy_slider),
              "entropy explorer: preset pressed (same outcomes)": (None, entropy_preset),
              "entropy explorer: unit changed (two axes relabelled)": (None, entropy_unit),
-             "entropy explorer: outcomes 3 <-> 4 (three axes redrawn)": (None, entropy_outcomes)}
+             "entropy explorer: outcomes 3 <-> 4 (bars, axes relabel)": (None, entropy_outcomes),
+             "entropy explorer: outcomes 3 <-> 2 (binary panel shown)": (None, entropy_two)}
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, (setup, case) in cases.items():
