@@ -226,6 +226,7 @@ def test_a_bar_on_the_axis_leaves_an_axis_without_tick_marks_alone():
 
 
 def test_change_sets_only_what_differs_so_unchanged_parts_stay_unrepainted():
+    from matplotlib.colors import to_hex
     fig = tk.canvas(2, 2)
     ax = fig.add_subplot()
     bar, = ax.bar([0], [1.0])
@@ -235,11 +236,14 @@ def test_change_sets_only_what_differs_so_unchanged_parts_stay_unrepainted():
     bar.set_height(1.0)                      # a plain setter: changed, though the value is not
     assert bar.stale
     fig.canvas.draw()
-    for artist, values in ((bar, dict(height=1.0, x=bar.get_x(), visible=True)),
+    for artist, values in ((bar, dict(height=1.0, x=bar.get_x(), visible=True,  # a colour in
+                                      facecolor=bar.get_facecolor()[:3])),      # any spelling
                            (line, dict(ydata=[0, 1], data=([0, 1], [0, 1]))),
                            (text, dict(text="a", position=(0, 0)))):
         tk.change(artist, **values)
         assert not artist.stale, artist
+    tk.change(bar, facecolor=to_hex(bar.get_facecolor()).upper())   # "#0072B2": the same
+    assert not bar.stale
     tk.change(bar, height=2.0, visible=True)
     tk.change(line, ydata=[0, 2])
     tk.change(text, text="b")
@@ -353,9 +357,13 @@ def test_a_model_and_the_toolkit_import_without_matplotlib_or_ipywidgets():
     assert result.stdout.strip() == "light", result.stderr
 
 
-def test_the_docstring_lists_every_public_name():
-    for name in ("Widget", "Picture", "slider", "table", "fmt"):
-        assert name in tk.__all__
+def test_all_names_every_public_function_and_class_and_the_docstring_shows_a_widget():
+    import inspect
+    defined = {name for name, value in vars(tk).items() if not name.startswith("_")
+               and (inspect.isfunction(value) or inspect.isclass(value))
+               and value.__module__ == tk.__name__}
+    assert defined and defined <= set(tk.__all__)             # none left out of __all__,
+    assert all(hasattr(tk, name) for name in tk.__all__)      # and none there that is not
     assert re.search(r"class LineExplorer\(Widget\)", tk.__doc__)
 
 

@@ -20,7 +20,19 @@ from .. import checks
 from ..graph import layout, trace
 from ..plotting import COLORS
 from ..tensor import Tensor, no_grad, tensor
-from .toolkit import Widget, button, canvas, column, fmt, menu, png_bytes, row, table, toggle
+from .toolkit import (
+    Widget,
+    button,
+    canvas,
+    change,
+    column,
+    fmt,
+    menu,
+    png_bytes,
+    row,
+    table,
+    toggle,
+)
 
 
 def _neuron(x1, w1, x2, w2, b):
@@ -400,35 +412,28 @@ class ChainRuleStepper(Widget):
             x -= measure(text, 8) + 12
         header = ax.text(MARGIN, height - 5, "", va="top", fontsize=8, fontweight="bold")
         caption = ax.text(MARGIN, CAPTION - 4, "", va="top", fontsize=8, family="monospace")
-        shown, changed = {}, []
-
-        def put(artist, **props):     # set what differs from the last picture, and say so
-            if shown.get(artist) != props:
-                shown[artist] = props
-                artist.set(**props)
-                changed.append(artist)
-
         def move():
-            changed.clear()
             now, values, grads = m.active[1] if m.active else None, m.values, m.grads
             for k in m.nodes:
                 v, g = values.get(k), grads.get(k)
-                put(art["value"][k], text="?" if v is None else fmt(v),
+                change(art["value"][k], text="?" if v is None else fmt(v),
                     color=COLORS["muted" if v is None else "value"])
-                put(art["grad"][k], text="" if g is None else f"∇ {fmt(g)}")
+                change(art["grad"][k], text="" if g is None else f"∇ {fmt(g)}")
             x, y, w, h = box[now] if now else (0, 0, 0, 0)
-            put(frame, bounds=(x - 4, y - 4, w + 8, h + 8), visible=now is not None)   # clear
+            change(frame, xy=(x - 4, y - 4), width=w + 8, height=h + 8, visible=now is not None)
             for e in m.edges:
                 u, v, _ = e
                 back = m.active and m.active[0] == "backward" and {u, v} <= set(grads)
                 colour = "highlight" if v == now else "gradient" if back else None
-                for part in ("line", "head"):
-                    put(art[part][e], visible=colour is not None, linewidth=2 if v == now else 1,
-                        **{"edgecolor" if part == "line" else "color": COLORS[colour or "muted"]})
-                put(art["edge"][e], text=labels[e] if v in values else "")
-            put(header, text=f"{m.title} — {m.phase}" + (" pass" if m.phase != "done" else ""))
-            put(caption, text="\n".join(m.lines[-3:]))
-            return list(changed)
+                ink = COLORS[colour or "muted"]
+                for part, paint in (("line", {}), ("head", {"facecolor": ink})):
+                    change(art[part][e], visible=colour is not None, linewidth=2 if v == now else 1,
+                        edgecolor=ink, **paint)
+                change(art["edge"][e], text=labels[e] if v in values else "")
+            change(header, text=f"{m.title} — {m.phase}" + (" pass" if m.phase != "done" else ""))
+            change(caption, text="\n".join(m.lines[-3:]))
+            return [*art["value"].values(), *art["grad"].values(), frame, *art["line"].values(),
+                    *art["head"].values(), *art["edge"].values(), header, caption]
         if m is self.model:
             self.art = art          # for the tests: where each box, text and edge is
         return move

@@ -176,10 +176,13 @@ def change(artist, **values):
     """Set only the properties whose getter (``get_height()`` for ``height``) gives another
     value. Any matplotlib setter marks its artist changed (``stale``), even one called with the
     value it had, and the toolkit repaints every changed part; so a move that sets all its bars
-    each time repaints only those that moved. (Compares numbers, arrays, flags and texts;
-    colours in another spelling count as changed.)"""
-    new = {k: v for k, v in values.items()
-           if not np.array_equal(getattr(artist, f"get_{k}")(), v)}
+    each time repaints only those that moved. (Compares numbers, arrays, flags, texts, and
+    colours in any spelling: "#0072b2" is the (r, g, b, a) a getter gives back.)"""
+    from matplotlib.colors import same_color
+
+    def same(key, now, value):
+        return same_color(now, value) if key.endswith("color") else np.array_equal(now, value)
+    new = {k: v for k, v in values.items() if not same(k, getattr(artist, f"get_{k}")(), v)}
     if new:
         artist.set(**new)
 
