@@ -322,7 +322,7 @@ class Picture:
             for ax, v in zip(axes, visible):
                 ax.set_visible(v)
             self._bases[key] = np.array(buf)
-        self._bases = {key: self._bases[key]}    # a picture without other axes shows these old
+        self._bases = {key: self._bases[key]}    # (one without other axes shows these old)
         buf[...] = self._bases[key]
         for ax in axes:                          # Axes.draw leaves out the moving (animated) parts
             self.fig.draw_artist(ax)             # (and a hidden axes draws nothing)
