@@ -209,6 +209,22 @@ def test_axes_shown_hidden_or_rescaled_in_turn_repaint_as_a_full_draw():
     assert w.picture.builds == 1 and w.picture.paints == 7
 
 
+def test_panels_shown_again_take_the_picture_they_had(monkeypatch):
+    """Shown or hidden with all limits as they were, axes are not drawn again the second time:
+    the picture of the still parts each arrangement had is kept (until some limits change)."""
+    from matplotlib.axes import Axes
+    w = Panels(h=60.0)                               # the bar's axes: 0..100 throughout
+    drawn, draw = [], Axes.draw
+    monkeypatch.setattr(Axes, "draw", lambda ax, renderer: (drawn.append(ax), draw(ax, renderer)))
+    for n, h in enumerate((20.0, 70.0, 30.0, 80.0, 5.0, 60.0)):
+        drawn.clear()
+        w.set(h=h)
+        again = [ax for ax in drawn if ax in w.figure.axes]
+        assert (again == []) == (n in (2, 3)), (h, again)   # 5.0: new limits, then 60 anew
+        np.testing.assert_array_equal(pixels(w.picture.png), pixels(Panels(h=h).picture.png))
+    assert w.picture.builds == 1
+
+
 def test_a_bar_on_the_axis_leaves_an_axis_without_tick_marks_alone():
     """A clipped part paints only inside its clip box, and an axis without tick marks only its
     labels, beside the axes: a bar standing on the x axis can move without repainting it."""

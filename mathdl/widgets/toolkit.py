@@ -70,8 +70,9 @@ picture (so moving parts lie above still ones: a legend that must stay on top be
 replace those they replaced. An axis (``ax.yaxis``) whose ticks move() sets is a moving part like
 any other; its grid lines are then painted over the still parts of its axes, so what they must not
 cross moves too. An axes whose limits change, or that is shown or hidden (two panels in one place,
-one visible), is drawn again at once; the moving parts of a hidden axes are not painted. A setting
-not listed in ``moving``, or a still part that starts to move, draws the whole figure again.
+one visible), is drawn again at once (panels shown again, no limits changed since, take the picture
+they had); the moving parts of a hidden axes are not painted. A setting not listed in ``moving``,
+or a still part that starts to move, draws the whole figure again.
 """
 
 import base64
@@ -241,7 +242,7 @@ class Picture:
         self.builds += 1
         fig.canvas.draw()
         if self._move:                           # keep the still picture, then paint the rest
-            self._renderer, self._bases = fig.canvas.get_renderer(), {}
+            self._renderer, self._bases, self._kept = fig.canvas.get_renderer(), {}, {}
             self._still = np.array(self._renderer.buffer_rgba())
             self._still_artists = set(fig.findobj()) - set(moving)
             self._frames = self._frame()
@@ -311,21 +312,30 @@ class Picture:
     def _redraw_axes(self, axes):
         """Some axes changed their limits or were shown or hidden: draw them again into the
         picture of the still parts (over a picture of the rest, made once and kept while the
-        rest stays as it is); return the rectangle where it changed."""
+        rest stays as it is); return the rectangle where it changed. Panels only shown or
+        hidden, all limits as they were, take the picture they had last time, if any."""
         key, buf = frozenset(axes), np.asarray(self._renderer.buffer_rgba())
-        shown = np.array(buf)
-        if key not in self._bases:
-            visible = [ax.get_visible() for ax in axes]
-            for ax in axes:
-                ax.set_visible(False)
-            self.fig.canvas.draw()
-            for ax, v in zip(axes, visible):
-                ax.set_visible(v)
-            self._bases[key] = np.array(buf)
-        self._bases = {key: self._bases[key]}    # (one without other axes shows these old)
-        buf[...] = self._bases[key]
-        for ax in axes:                          # Axes.draw leaves out the moving (animated) parts
-            self.fig.draw_artist(ax)             # (and a hidden axes draws nothing)
+        frame, shown = tuple(self._frame().values()), np.array(buf)
+        toggled = all(self._frames[ax][1] == ax.viewLim.bounds for ax in axes)
+        if not toggled:
+            self._kept = {}                      # new limits: pictures kept before may be old
+        if frame in self._kept:
+            buf[...] = self._kept[frame]
+        else:
+            if key not in self._bases:
+                visible = [ax.get_visible() for ax in axes]
+                for ax in axes:
+                    ax.set_visible(False)
+                self.fig.canvas.draw()
+                for ax, v in zip(axes, visible):
+                    ax.set_visible(v)
+                self._bases[key] = np.array(buf)
+            self._bases = {key: self._bases[key]}    # (one without other axes shows these old)
+            buf[...] = self._bases[key]
+            for ax in axes:                      # Axes.draw leaves out the moving (animated) parts
+                self.fig.draw_artist(ax)         # (and a hidden axes draws nothing)
+            if toggled:
+                self._kept[frame] = np.array(buf)
         word = np.uint32                         # a pixel's RGBA as one number: one compare
         changed = buf.view(word)[..., 0] != self._still.view(word)[..., 0]
         rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
