@@ -142,7 +142,7 @@ def test_the_contract_and_the_static_picture():
     assert [b.get_height() for b in probs.patches[:3]] == pytest.approx([0.5, 0.3, 0.2])
     assert [b.get_height() for b in bits.patches[:3]] == pytest.approx(ee.surprisal)
     assert bits.get_title() == "-log pᵢ; dashed: H(p) = Σ pᵢ · (-log pᵢ)\n(no q)"
-    assert "H(p) = 1.49" in [t.get_text() for t in totals.texts]
+    assert "H(p) = 1.49 bits" in [t.get_text() for t in totals.texts]
 
 
 @pytest.mark.parametrize("values", [dict(p=(0.1, 0.6, 0.3)), dict(q=(0.2, 0.3, 0.5)),
@@ -172,7 +172,7 @@ def test_moves_repaint_without_rebuilding_and_match_a_full_draw():
         ee.set(base=base)                                                 # axes relabelled
         np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))
         assert ee.figure.axes[1].get_ylabel() == f"surprisal ({unit})"
-        assert ee.figure.axes[2].get_xlabel() == unit
+        assert ee.figure.axes[2].texts[0].get_text().endswith(f" {unit}")   # H(p) = … nats
     assert ee.picture.builds == 1
     ee.set(p=(1, 2), q=None)                        # two outcomes: the binary entropy curve
     np.testing.assert_array_equal(pixels(ee.picture.png), full_draw(ee))     # in the totals'
@@ -184,15 +184,14 @@ def test_moves_repaint_without_rebuilding_and_match_a_full_draw():
     assert ee.figure.axes[3].get_ylabel() == "nats" and ee.picture.builds == 1
 
 
-def reads_in_unit(axis, base, size=1.0):
-    """True when an axis drawn in units of ``size`` bits is labelled in the unit of ``base``: a
-    tick at t reads t · size · log_base(2), from 0 in equal steps of 1, 2 or 5 times a power of
-    ten."""
+def reads_in_unit(axis, base):
+    """True when an axis drawn in bits is labelled in the unit of ``base``: a tick at t bits
+    reads t · log_base(2), from 0 in equal steps of 1, 2 or 5 times a power of ten."""
     ticks = axis.get_majorticklocs()
     labels = np.array([float(t.get_text()) for t in axis.get_ticklabels()])
     step = np.diff(labels)
     mantissa = step[0] / 10 ** np.floor(np.log10(step[0]))
-    return (np.allclose(labels, ticks * size * math.log(2, base)) and labels[0] == 0
+    return (np.allclose(labels, ticks * math.log(2, base)) and labels[0] == 0
             and len(labels) >= 3 and np.allclose(step, step[0])
             and min(abs(mantissa - m) for m in (1, 2, 5)) < 1e-9)
 
@@ -244,7 +243,7 @@ def test_another_number_of_outcomes_moves_parts_and_builds_no_new_figure():
             assert [t.get_text() for t in ax.get_xticklabels()] == [str(i + 1) for i in range(k)]
         if k > 2:
             assert totals.patches[0].get_width() * math.log2(k) == pytest.approx(ee.entropy)
-            assert reads_in_unit(totals.xaxis, ee.base, math.log2(k))
+            assert [t.get_text() for t in totals.get_xticklabels()] == ["0", "log K", "2 log K"]
             assert totals.texts[-1].get_text() == f" uniform: log₂ {k}"
     assert ee.picture.builds == 1
 
@@ -273,10 +272,10 @@ def test_a_probability_slider_repaints_the_bars_but_not_the_outcome_axes(monkeyp
 @pytest.mark.parametrize("p", [(0.5, 0.3, 0.2), (0.9, 0.1), (0.125,) * 8])
 def test_a_new_unit_moves_nothing_but_relabels_the_axes(p):
     """The picture is drawn in bits; 1 nat = 1/ln 2 bits, so another unit keeps every bar and
-    line where it is and relabels the surprisal axis and the totals' axis."""
+    line where it is and relabels the surprisal axis (and the binary entropy curve's); the
+    totals count in units of log K in any unit, and their numbers say which."""
     ee = EntropyExplorer(p=p, q=np.full(len(p), 1 / len(p)))
     bits, totals, binary = ee.figure.axes[1:]
-    scale, size = (binary.yaxis, 1) if len(p) == 2 else (totals.xaxis, math.log2(len(p)))
     def drawn():                                    # every bar's box and line's points
         panels = (bits, totals, binary)
         return np.concatenate([*(b.get_bbox().bounds for ax in panels for b in ax.patches),
@@ -287,7 +286,12 @@ def test_a_new_unit_moves_nothing_but_relabels_the_axes(p):
         ee.set(base=base)
         np.testing.assert_allclose(drawn(), before, rtol=1e-12, atol=1e-12)
         assert bits.get_ylim() == (0, 7)                            # 7 bits, in any unit
-        assert reads_in_unit(bits.yaxis, ee.base) and reads_in_unit(scale, ee.base, size)
+        assert reads_in_unit(bits.yaxis, ee.base)
+        if len(p) == 2:
+            assert reads_in_unit(binary.yaxis, ee.base)
+        else:
+            assert [t.get_text() for t in totals.get_xticklabels()] == ["0", "log K", "2 log K"]
+            assert totals.texts[0].get_text().endswith(f" {ee.unit}")
         assert float(bits.get_yticklabels()[-1].get_text()) <= 7 * math.log(2, ee.base) + 1e-9
     assert [t.get_text() for t in bits.get_yticklabels()] == ["0", "2", "4", "6"]
     assert ee.picture.builds == 1
@@ -323,7 +327,7 @@ def test_the_totals_bar_stacks_kl_on_the_entropy():
     assert h_row.get_width() == pytest.approx(ee.entropy / math.log2(3)) == h_part.get_width()
     assert kl_part.get_x() == pytest.approx(ee.entropy / math.log2(3))
     assert kl_part.get_width() == pytest.approx(ee.kl / math.log2(3))
-    assert "1.88 = 1.49 + KL 0.397" in [t.get_text() for t in ee.figure.axes[2].texts]
+    assert "1.88 = 1.49 + KL 0.397 bits" in [t.get_text() for t in ee.figure.axes[2].texts]
     ee.set(q=None)
     assert h_row.get_visible() and not h_part.get_visible() and not kl_part.get_visible()
     assert "no q: press 'compare with q'" in [t.get_text() for t in ee.figure.axes[2].texts]

@@ -183,10 +183,11 @@ class EntropyExplorer(tk.Widget):
     # -- the picture --
     def draw(self, fig):
         """Three panels, drawn in bits, whose axes never change their limits: the outcome axes
-        run from 0 to 1 (outcome i in the middle of [i/k, (i+1)/k]) and the totals' axis in units
-        of log K, so another number of outcomes K moves bars and relabels axes (moving parts
-        here), and so does another unit, a change of scale (1 nat = 1/ln 2 bits). With two
-        outcomes the binary entropy curve is shown in the totals' place instead."""
+        run from 0 to 1 (outcome i in the middle of [i/K, (i+1)/K]) and the totals' axis counts
+        in units of log K, the largest entropy. So another number of outcomes K moves bars and
+        relabels the outcome axes (moving parts here), and another unit, a change of scale
+        (1 nat = 1/ln 2 bits), relabels the surprisal axis. With two outcomes the binary entropy
+        curve is shown in the totals' place instead."""
         from matplotlib.ticker import MaxNLocator
 
         m, n, top, wide = self.model, MAX_OUTCOMES, 7.0, 2.2   # 7 bits; log K at 1 of 2.2
@@ -222,7 +223,8 @@ class EntropyExplorer(tk.Widget):
             facecolor="white", edgecolor="none", pad=1)) for y in (1.45, 0.45)]   # over log K
         totals.axvline(1, color=COLORS["muted"], ls="-.", lw=1.2)          # log K
         uniform = totals.text(1, -0.42, "", color=COLORS["muted"], fontsize=8, va="center")
-        totals.set(xlim=(0, wide), ylim=(-0.55, 1.75), yticks=[1, 0],
+        totals.set(xlim=(0, wide), xticks=[0, 1, 2], xticklabels=["0", "log K", "2 log K"],
+                   xlabel="in units of log K", ylim=(-0.55, 1.75), yticks=[1, 0],
                    yticklabels=["H(p)", "H(p, q)"], title="H(p, q) = H(p) + KL(p ‖ q)\n"
                    "(KL hatched)")
         t = np.linspace(0, 1, 201)
@@ -244,10 +246,9 @@ class EntropyExplorer(tk.Widget):
             tk.pin_labels(ax, under=21, beside=27)
         shown = {}
 
-        def relabel(axis, end, label, size=1.0):
-            """Ticks at round numbers of the unit on an axis from 0 to ``end``, each of whose
-            units is ``size`` bits."""
-            per = size * math.log(2, m.base)             # the reader's unit per axis unit
+        def relabel(axis, end, label):
+            """Ticks at round numbers of the unit on an axis that runs from 0 to ``end`` bits."""
+            per = math.log(2, m.base)                    # the reader's unit per bit
             values = MaxNLocator(5, steps=[1, 2, 5, 10]).tick_values(0, end * per)
             values = values[(values >= 0) & (values <= end * per * (1 + 1e-9))]
             digits = max(len(f"{v:g}".partition(".")[2]) for v in values)
@@ -263,8 +264,6 @@ class EntropyExplorer(tk.Widget):
             if shown.get("unit") != m.base:
                 relabel(bits.yaxis, top, f"surprisal ({unit})")
                 relabel(binary.yaxis, 2, unit)
-            if shown.get("scale") != (m.base, k):        # the totals' axis: log K bits a unit
-                relabel(totals.xaxis, wide, unit, math.log2(k))
             if shown.get("outcomes") != k:
                 for ax in (probs, bits):
                     ax.set_xticks(centre[:k], range(1, k + 1))
@@ -272,7 +271,7 @@ class EntropyExplorer(tk.Widget):
                 binary.set_visible(two)
                 for part in [*pb[k:], *qb[k:], *sb[k:], *sq[k:], *caps[2 * k:]]:
                     part.set_visible(False)              # outcomes past K
-            shown.update(unit=m.base, scale=(m.base, k), outcomes=k)
+            shown.update(unit=m.base, outcomes=k)
             probs.title.set_text("pᵢ (solid), qᵢ (hatched)" if has_q else "pᵢ")
             left = centre - (w if has_q else w / 2)      # p's bars centred when alone
             for bars, values, x in ((pb, m.p, left), (qb, q, centre), (sb, s * to_bits, left),
@@ -307,11 +306,11 @@ class EntropyExplorer(tk.Widget):
                           width=min(kl * to_bits / lk, 2 * wide) if has_q else 0)
                 tk.change(rows[0], width=hb / lk)
                 tk.change(rows[1], width=hb / lk, visible=has_q)
-                ends[0].set_text(f"H(p) = {fmt(h, 3)}")
-                ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)}" if has_q
+                ends[0].set_text(f"H(p) = {fmt(h, 3)} {unit}")
+                ends[1].set_text(f"{fmt(ce, 3)} = {fmt(h, 3)} + KL {fmt(kl, 3)} {unit}" if has_q
                                  else "no q: press 'compare with q'")
             return [*pb, *qb, *sb, *sq, h_line, ce_line, *caps, bits.title, probs.title,
-                    probs.xaxis, bits.xaxis, bits.yaxis, totals.xaxis, binary.yaxis, *rows,
+                    probs.xaxis, bits.xaxis, bits.yaxis, binary.yaxis, *rows,
                     kl_bar, *ends, uniform, tangent, gap, touch, dots]
         return move
 

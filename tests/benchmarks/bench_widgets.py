@@ -19,10 +19,10 @@ change kind and both axes, whose limits change, are drawn again); the Bayes expl
 specificity slider and pressing "test again" / "start over" (the icons repainted).
 The entropy explorer repaints its bars, lines and labels when a probability slider moves or a
 preset keeps the number of outcomes; its picture is drawn in bits, so a new unit moves nothing
-and only relabels two axes, whose ticks and labels are moving parts. No axes of it ever changes
-its limits: another number of outcomes (3 <-> 4) moves bars and relabels axes, and a change to or
-from two outcomes also shows the binary entropy panel in the totals' place (or hides it), which the
-toolkit draws again.
+and only relabels the surprisal axis, whose ticks and labels are moving parts. No axes of it ever
+changes its limits: another number of outcomes (3 <-> 4) moves bars and relabels the outcome
+axes, and a change to or from two outcomes also shows the binary entropy panel in the totals'
+place (or hides it), which the toolkit draws again the first time.
 """
 
 import statistics
@@ -165,7 +165,7 @@ def main(rounds=25):
              "bayes explorer: test again / start over": (None, bayes_button),
              "entropy explorer: p slider moved (with q)": (None, entropy_slider),
              "entropy explorer: preset pressed (same outcomes)": (None, entropy_preset),
-             "entropy explorer: unit changed (two axes relabelled)": (None, entropy_unit),
+             "entropy explorer: unit changed (an axis relabelled)": (None, entropy_unit),
              "entropy explorer: outcomes 3 <-> 4 (bars, axes relabel)": (None, entropy_outcomes),
              "entropy explorer: outcomes 3 <-> 2 (binary panel shown)": (None, entropy_two)}
     times = {name: [] for name in cases}
