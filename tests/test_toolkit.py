@@ -66,6 +66,13 @@ def test_many_moves_always_give_the_pixels_of_a_full_draw():
     np.testing.assert_array_equal(pixels(lx.picture.png), pixels(fresh.picture.png))
 
 
+def one_setting(name, value, check):
+    """A model holding one value, ``name``, that its ``set(name=...)`` checks with ``check``."""
+    model = type("Model", (), {name: value})()
+    model.set = lambda **values: setattr(model, name, check(values[name]))
+    return model
+
+
 class Bars(tk.Widget):
     """Two axes: a moving bar whose axes rescale when it grows, and a still text panel; plus
     a moving text drawn over a still line, and a title that is part of the figure."""
@@ -73,15 +80,10 @@ class Bars(tk.Widget):
     size, moving = (5, 2.5), ("h",)
 
     def __init__(self, h=1.0):
-        model = type("Model", (), {})()
-        model.h = h
-
-        def set_h(h):
-            model.h = checks.number("h", h, low=0, high=100)
-        model.set = set_h
+        model = one_setting("h", h, lambda h: checks.number("h", h, low=0, high=100))
         super().__init__(model, settings={"h": tk.slider(0, 100, 0.5, "h", value=h)},
                          actions={"double": (tk.button("double"),
-                                             lambda: model.set(min(2 * model.h, 100)))})
+                                             lambda: model.set(h=min(2 * model.h, 100)))})
 
     def draw(self, fig):
         ax, side = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
@@ -116,12 +118,8 @@ class Ruler(tk.Widget):
     size, moving = (3, 3), ("per",)
 
     def __init__(self, per=1.0, grid=True):
-        model = type("Model", (), {})()
-        model.per, self.grid = per, grid
-
-        def set_per(per):
-            model.per = checks.positive("per", per)
-        model.set = set_per
+        self.grid = grid
+        model = one_setting("per", per, lambda per: checks.positive("per", per))
         super().__init__(model, settings={"per": tk.slider(0.5, 4, 0.5, "per", value=per)})
 
     def draw(self, fig):
@@ -161,12 +159,7 @@ class Panels(tk.Widget):
     size, tight, moving = (5, 2.5), False, ("h",)
 
     def __init__(self, h=1.0):
-        model = type("Model", (), {})()
-        model.h = h
-
-        def set_h(h):
-            model.h = checks.number("h", h, low=0.1, high=1000)
-        model.set = set_h
+        model = one_setting("h", h, lambda h: checks.number("h", h, low=0.1, high=1000))
         super().__init__(model, settings={"h": tk.slider(0.1, 1000, 0.1, "h", value=h)})
 
     def draw(self, fig):

@@ -286,7 +286,7 @@ class EntropyExplorer(tk.Widget):
                           text=("∞" if math.isinf(v) else fmt(v, 3)) if v * to_bits > top else "")
             tk.change(h_line, ydata=[h * to_bits] * 2)
             tk.change(ce_line, ydata=[ce * to_bits] * 2 if has_q else [0, 0], visible=has_q)
-            # the formulas, in any unit (the numbers are on the right and in the table)
+            # the formulas, in any unit (the numbers: in the table, and the totals panel)
             bits.title.set_text("-log pᵢ; dashed: H(p) = Σ pᵢ · (-log pᵢ)\n"
                                 + ("dotted: H(p, q) = Σ pᵢ · (-log qᵢ)" if has_q else "(no q)"))
             hb, cb, far = h * to_bits, (ce or 0) * to_bits, 10 * top
